@@ -1,0 +1,1 @@
+"""Bamboe node: publishes a Werkplaats' learning communities as linked data."""

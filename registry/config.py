@@ -1,0 +1,102 @@
+"""Settings: one table of name, default and help; then file, environment, explicit.
+
+A node's settings live in `<data>/bamboe.toml` (written by `bamboe init`); any
+setting can be overridden by an environment variable `BAMBOE_<NAME>` (upper case).
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from registry.errors import ConfigError
+
+CONFIG_FILE = "bamboe.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = [
+    Setting("name", "Bamboe-node", "Name of the node, shown on every page."),
+    Setting("base_url", "http://127.0.0.1:5000/", "Public base URL; every IRI the node mints starts with it."),
+    Setting("werkplaats", "", "Name of the Werkplaats Sociaal Domein that runs the node."),
+    Setting("hogeschool", "", "Lead hogeschool of the Werkplaats."),
+    Setting("area", [], "CBS codes of the gemeenten the Werkplaats serves, e.g. [\"GM0537\"]."),
+    Setting("contact", "", "Role e-mail address of the node's maintainers (no personal address)."),
+    Setting("store", "server", "`server` (private Oxigraph server, default), `embedded` (in-process) or `remote`."),
+    Setting("store_query_url", "", "SPARQL query endpoint of a remote store (store = remote)."),
+    Setting("store_update_url", "", "SPARQL update endpoint of a remote store (store = remote)."),
+    Setting("store_gsp_url", "", "Graph Store Protocol endpoint of a remote store (store = remote)."),
+    Setting("store_timeout_s", 30, "Timeout the private Oxigraph server applies to internal queries."),
+    Setting("sparql_timeout_s", 10, "Deadline of one public /sparql query; the worker is killed past it."),
+    Setting("sparql_memory_mb", 512, "Memory cap of a public query worker (address space, MB)."),
+    Setting("sparql_workers", 2, "Number of isolated worker processes answering /sparql."),
+    Setting("sparql_per_client", 2, "Public queries one client address may run at once."),
+    Setting("sparql_max_rows", 10000, "Rows (or triples) a public query returns at most."),
+    Setting("sparql_max_bytes", 20_000_000, "Bytes a public query result holds at most."),
+    Setting("sparql_max_query_chars", 20000, "Longest public query accepted, in characters."),
+    Setting("max_request_bytes", 1_000_000, "Largest request body accepted (413 above it)."),
+    Setting("secret_key", "", "Key signing sessions; `bamboe init` writes a random one."),
+    Setting("instances", "", "Path of an instances.yaml; makes the node a hub (harvester issue)."),
+]
+DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
+
+
+def load_settings(data_dir: Path | None, overrides: dict | None = None) -> dict:
+    """Merge defaults, `<data>/bamboe.toml`, `BAMBOE_*` environment, then overrides."""
+    settings = dict(DEFAULTS)
+    if data_dir is not None and (Path(data_dir) / CONFIG_FILE).exists():
+        settings.update(read_config(Path(data_dir)))
+    for setting in SETTINGS:
+        raw = os.environ.get("BAMBOE_" + setting.name.upper())
+        if raw is not None:
+            settings[setting.name] = _coerce(setting, raw)
+    settings.update(overrides or {})
+    unknown = set(settings) - set(DEFAULTS)
+    if unknown:
+        raise ConfigError(f"Unknown setting(s): {', '.join(sorted(unknown))}. See README, 'Settings'.")
+    settings["base_url"] = normalise_base_url(settings["base_url"])
+    return settings
+
+
+def read_config(data_dir: Path) -> dict:
+    path = data_dir / CONFIG_FILE
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}", path=str(path)) from error
+
+
+def write_config(data_dir: Path, values: dict) -> Path:
+    """Write `bamboe.toml`, adding a fresh secret key; JSON strings are valid TOML strings."""
+    values = {"secret_key": secrets.token_hex(32), **values}
+    lines = [f"{name} = {json.dumps(value, ensure_ascii=False)}" for name, value in values.items()]
+    path = Path(data_dir) / CONFIG_FILE
+    path.write_text("# Bamboe node settings; see README 'Settings'.\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def normalise_base_url(url: str) -> str:
+    """Return the base URL with exactly one trailing slash, so relative IRIs resolve under it."""
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"base_url must start with http:// or https://, got {url!r}")
+    return url.rstrip("/") + "/"
+
+
+def _coerce(setting: Setting, raw: str):
+    if isinstance(setting.default, bool):
+        return raw.lower() in {"1", "true", "yes"}
+    if isinstance(setting.default, int):
+        return int(raw)
+    if isinstance(setting.default, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw

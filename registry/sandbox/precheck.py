@@ -1,0 +1,60 @@
+"""Check a public query before it runs: a query (not an update), no SERVICE, not too long.
+
+SPARQL lets `\\u0053ERVICE` spell SERVICE, so codepoint escapes are decoded first, as
+the parser would; strings, IRIs and comments are then blanked out so only keywords
+remain to be scanned.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from registry.errors import QueryRefused
+
+QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_BLANKS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+_KEYWORD = re.compile(r"(?<![\w:?$@\-.])([A-Za-z]+)(?![\w:\-])")
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    text: str
+    form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in {"CONSTRUCT", "DESCRIBE"}
+
+
+def check_query(text: str, max_chars: int) -> CheckedQuery:
+    """Return the query with its form, or raise QueryRefused saying why."""
+    if not text or not text.strip():
+        raise QueryRefused("Geen query ontvangen. Send a SPARQL query in `query`.")
+    if len(text) > max_chars:
+        raise QueryRefused(f"Query is longer than {max_chars} characters.")
+    words = [w.upper() for w in _KEYWORD.findall(_BLANKS.sub(" ", decode_escapes(text)))]
+    if "SERVICE" in words:
+        raise QueryRefused(
+            "SERVICE is not allowed: this endpoint answers from its own data only "
+            "and never contacts another host."
+        )
+    form = next((w for w in words if w in QUERY_FORMS | UPDATE_WORDS), None)
+    if form in UPDATE_WORDS:
+        raise QueryRefused("Updates are refused: this endpoint is read-only.")
+    if form is None:
+        raise QueryRefused("Not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK.")
+    return CheckedQuery(text, form)
+
+
+def decode_escapes(text: str) -> str:
+    """Apply SPARQL's codepoint escapes (\\uXXXX, \\UXXXXXXXX) as the parser does."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)

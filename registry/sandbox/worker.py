@@ -1,0 +1,129 @@
+"""A worker process that answers public queries from its own in-memory copy of the data.
+
+Started with the `spawn` method so it shares nothing with the node. It caps its own
+memory, cuts its network where the OS lets it, and serialises results itself so that
+row and byte caps stop the work early instead of after the fact.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def main(connection, snapshot: str, memory_mb: int) -> None:
+    """Load the snapshot, then answer requests from the pipe until it closes."""
+    limit_memory(memory_mb)
+    cut_network()
+    store = load(snapshot)
+    connection.send(("ready", None))
+    while True:
+        try:
+            message = connection.recv()
+        except EOFError:
+            return
+        kind, payload = message
+        if kind == "load":
+            store = load(payload)
+            connection.send(("ready", None))
+        elif kind == "query":
+            connection.send(answer(store, **payload))
+
+
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's heap: an allocation past it fails and the process ends."""
+    cap = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+
+
+def cut_network() -> bool:
+    """Move into an empty network namespace (Linux); refused without privileges, then no-op.
+
+    The pre-check already refuses SERVICE; this makes a missed case harmless.
+    """
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    return libc.unshare(clone_newnet) == 0 or libc.unshare(clone_newuser | clone_newnet) == 0
+
+
+def load(snapshot: str) -> ox.Store:
+    store = ox.Store()
+    if snapshot and os.path.exists(snapshot) and os.path.getsize(snapshot):
+        store.load(path=snapshot, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_bytes: int):
+    """Run one query; return ("ok", body, truncated) or ("error", message, None)."""
+    try:
+        results = store.query(query, use_default_graph_as_union=True)
+        if isinstance(results, ox.QueryBoolean):
+            return ("ok", solutions_body({"head": {}, "boolean": bool(results)}, result_format), False)
+        if isinstance(results, ox.QuerySolutions):
+            document, truncated = solutions_document(results, max_rows, max_bytes)
+            return ("ok", solutions_body(document, result_format), truncated)
+        triples, truncated = capped_triples(results, max_rows, max_bytes)
+        return ("ok", ox.serialize(triples, format=ox.RdfFormat.from_media_type(result_format)), truncated)
+    except (SyntaxError, ValueError) as error:
+        return ("error", f"{error}", None)
+    except OSError as error:
+        return ("error", f"Query failed: {error}", None)
+
+
+def solutions_document(solutions: ox.QuerySolutions, max_rows: int, max_bytes: int):
+    names = [variable.value for variable in solutions.variables]
+    bindings, size = [], 0
+    for solution in solutions:
+        if len(bindings) >= max_rows or size > max_bytes:
+            return {"head": {"vars": names}, "results": {"bindings": bindings}}, True
+        row = {name: term_json(solution[name]) for name in names if solution[name] is not None}
+        size += sum(len(value["value"]) + 40 for value in row.values())
+        bindings.append(row)
+    return {"head": {"vars": names}, "results": {"bindings": bindings}}, False
+
+
+def solutions_body(document: dict, result_format: str) -> bytes:
+    body = json.dumps(document, ensure_ascii=False).encode()
+    if result_format == "json":
+        return body
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=RESULT_FORMATS[result_format])
+
+
+def capped_triples(triples, max_rows: int, max_bytes: int):
+    kept, size = [], 0
+    for triple in triples:
+        if len(kept) >= max_rows or size > max_bytes:
+            return kept, True
+        kept.append(triple)
+        size += len(str(triple))
+    return kept, False
+
+
+def term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        value = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            value["datatype"] = term.datatype.value
+        return value
+    return {"type": "literal", "value": str(term)}

@@ -1,0 +1,86 @@
+"""The storage interface every backend implements.
+
+The node never talks to Oxigraph (or Fuseki, GraphDB...) directly: it goes through
+this interface, so a backend is a configuration change. Results come back as
+pyoxigraph terms whatever the backend, so callers never care where they came from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from registry.queries import insert_data, named
+
+META_GRAPH = "urn:bamboe:meta"
+"""Graph holding the store's change token; never dumped or published."""
+
+Solution = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+
+class Store(ABC):
+    """A named-graph RDF store: query, update, atomic graph replace and dump."""
+
+    @abstractmethod
+    def select(self, sparql: str) -> list[Solution]:
+        """Run a SELECT query and return its rows as dicts of pyoxigraph terms."""
+
+    @abstractmethod
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query and return its triples."""
+
+    @abstractmethod
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK query."""
+
+    @abstractmethod
+    def _update(self, sparql: str) -> None:
+        """Execute a SPARQL update as one transaction."""
+
+    @abstractmethod
+    def dump(self, graphs: Iterable[str] | None = None) -> bytes:
+        """Return the given named graphs (default: all but the meta graph) as N-Quads."""
+
+    def update(self, sparql: str) -> None:
+        """Execute a SPARQL update and move the change token, in one transaction."""
+        self._update(sparql + " ;\n" + _bump_generation())
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace a named graph's content atomically: readers see old or new, never half."""
+        drop = named("store/drop_graph").bind(g=ox.NamedNode(graph))
+        self.update(drop + " ;\n" + insert_data(graph, triples))
+
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and everything in it."""
+        self.update(named("store/drop_graph").bind(g=ox.NamedNode(graph)))
+
+    def graphs(self) -> list[str]:
+        """Return the names of the graphs holding data, meta graph excluded."""
+        rows = self.select(named("store/graphs").text)
+        return sorted(row["g"].value for row in rows if row["g"].value != META_GRAPH)
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        """Return every triple of one named graph."""
+        return self.construct(named("store/graph_triples").bind(g=ox.NamedNode(graph)))
+
+    def state(self) -> tuple[str, dt.datetime | None]:
+        """Return the change token and last-modified time (both change on every write)."""
+        rows = self.select(named("store/generation").text)
+        if not rows:
+            return "0", None
+        modified = rows[0]["modified"].value
+        return rows[0]["generation"].value, dt.datetime.fromisoformat(modified)
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+
+
+def _bump_generation() -> str:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return named("store/bump_generation").bind(
+        generation=ox.Literal(uuid.uuid4().hex),
+        modified=ox.Literal(now.isoformat(), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")),
+    )

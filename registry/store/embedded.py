@@ -1,0 +1,61 @@
+"""The store inside this process: pyoxigraph, in memory or on disk."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from registry.errors import ParseError, StoreBusyError
+from registry.store.base import META_GRAPH, Solution, Store
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph in this process; `path=None` keeps everything in memory."""
+
+    def __init__(self, path: str | Path | None = None):
+        try:
+            self._store = ox.Store(str(path)) if path else ox.Store()
+        except OSError as error:
+            raise StoreBusyError(
+                f"Cannot open the store in {path}: {error}. Is the node running? "
+                "Stop it first, or run the command while it runs so it goes through the node.",
+                path=str(path),
+            ) from error
+
+    def select(self, sparql: str) -> list[Solution]:
+        solutions = self._run(sparql)
+        names = [variable.value for variable in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        return list(self._run(sparql))
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self._run(sparql))
+
+    def _update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise ParseError(f"Invalid SPARQL update: {error}") from error
+
+    def dump(self, graphs: Iterable[str] | None = None) -> bytes:
+        names = self.graphs() if graphs is None else list(graphs)
+        quads = (
+            quad
+            for name in names
+            if name != META_GRAPH
+            for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        )
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+    def close(self) -> None:
+        self._store.flush() if hasattr(self._store, "flush") else None
+        del self._store
+
+    def _run(self, sparql: str):
+        try:
+            return self._store.query(sparql)
+        except SyntaxError as error:
+            raise ParseError(f"Invalid SPARQL query: {error}") from error

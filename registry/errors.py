@@ -32,6 +32,13 @@ class StoreError(BamboeError):
     title = "Opslag niet beschikbaar"
 
 
+class StoreQueryError(StoreError):
+    """The store rejected a query or update Bamboe itself wrote: a bug, not bad input."""
+
+    status = 500
+    title = "Interne fout"
+
+
 class StoreBusyError(StoreError):
     """Another process owns the store directory."""
 

@@ -29,6 +29,7 @@ PREFIXES = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "adms": "http://www.w3.org/ns/adms#",
     "void": "http://rdfs.org/ns/void#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import queue
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from registry.errors import BamboeError, QueryRefused, QueryTimeout, QueryTooLarge, TooManyQueries
-from registry.sandbox import worker
 
 log = logging.getLogger(__name__)
-_spawn = multiprocessing.get_context("spawn")
 
 Snapshot = Callable[[], tuple[str, str]]
 """Returns (generation, path of an N-Quads file holding the data of that generation)."""
@@ -28,17 +29,18 @@ class QueryResult:
 
 
 class Worker:
-    """One worker process and the pipe to it."""
+    """One worker process (a fresh interpreter, sharing nothing) and the socket to it."""
 
     def __init__(self, snapshot: tuple[str, str], memory_mb: int):
         self.memory_mb = memory_mb
         self.generation, path = snapshot
-        self.connection, child = _spawn.Pipe()
-        self.process = _spawn.Process(
-            target=worker.main, args=(child, path, memory_mb), name="bamboe-sparql", daemon=True
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "registry.sandbox.worker", str(theirs.fileno()), path, str(memory_mb)],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
         )
-        self.process.start()
-        child.close()
+        theirs.close()
+        self.connection = Connection(ours.detach())
         self._expect_ready(timeout=120)
 
     def reload(self, snapshot: tuple[str, str]) -> None:
@@ -58,14 +60,18 @@ class Worker:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(5)
+        self.process.wait(5)
         self.connection.close()
 
     def _expect_ready(self, timeout: float) -> None:
-        if not self.connection.poll(timeout):
-            self.kill()
-            raise BamboeError("SPARQL worker did not start in time.")
-        self.connection.recv()
+        try:
+            if self.connection.poll(timeout):
+                self.connection.recv()
+                return
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        raise BamboeError("The SPARQL worker did not start; see the node's log.")
 
 
 class QueryPool:

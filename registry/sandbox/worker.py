@@ -1,6 +1,7 @@
 """A worker process that answers public queries from its own in-memory copy of the data.
 
-Started with the `spawn` method so it shares nothing with the node. It caps its own
+Started as `python -m registry.sandbox.worker FD SNAPSHOT MEMORY_MB`: a fresh
+interpreter that shares nothing with the node but one socket. It caps its own
 memory, cuts its network where the OS lets it, and serialises results itself so that
 row and byte caps stop the work early instead of after the fact.
 """
@@ -10,6 +11,8 @@ import ctypes
 import json
 import os
 import resource
+import sys
+from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
@@ -127,3 +130,7 @@ def term_json(term) -> dict:
             value["datatype"] = term.datatype.value
         return value
     return {"type": "literal", "value": str(term)}
+
+
+if __name__ == "__main__":
+    main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

@@ -22,7 +22,13 @@ Solution = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 class Store(ABC):
-    """A named-graph RDF store: query, update, atomic graph replace and dump."""
+    """A named-graph RDF store: query, update, atomic graph replace and dump.
+
+    Queries see the union of all named graphs as their default graph (pySHACL-style
+    queries and the shapes' signals need no GRAPH clause); `GRAPH ?g` still tells
+    graphs apart. A remote store must be configured that way (Oxigraph:
+    `union-default-graph`, Fuseki: `tdb2:unionDefaultGraph true`).
+    """
 
     @abstractmethod
     def select(self, sparql: str) -> list[Solution]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from registry.errors import ParseError, StoreBusyError
+from registry.errors import StoreBusyError, StoreQueryError
 from registry.store.base import META_GRAPH, Solution, Store
 
 
@@ -38,7 +38,7 @@ class EmbeddedStore(Store):
         try:
             self._store.update(sparql)
         except SyntaxError as error:
-            raise ParseError(f"Invalid SPARQL update: {error}") from error
+            raise StoreQueryError(f"Invalid SPARQL update: {error}") from error
 
     def dump(self, graphs: Iterable[str] | None = None) -> bytes:
         names = self.graphs() if graphs is None else list(graphs)
@@ -51,11 +51,13 @@ class EmbeddedStore(Store):
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
     def close(self) -> None:
-        self._store.flush() if hasattr(self._store, "flush") else None
-        del self._store
+        """Release the directory lock; later calls are no-ops."""
+        if getattr(self, "_store", None) is not None:
+            self._store.flush()
+            self._store = None
 
     def _run(self, sparql: str):
         try:
-            return self._store.query(sparql)
+            return self._store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise ParseError(f"Invalid SPARQL query: {error}") from error
+            raise StoreQueryError(f"Invalid SPARQL query: {error}") from error

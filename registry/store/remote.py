@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 import requests
 
-from registry.errors import ParseError, StoreError
+from registry.errors import StoreError, StoreQueryError
 from registry.store.base import META_GRAPH, Solution, Store
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -28,7 +28,7 @@ class RemoteStore(Store):
     def for_oxigraph(cls, base_url: str, timeout: float = 60) -> "RemoteStore":
         """Endpoints of an `oxigraph serve` server at `base_url`."""
         base = base_url.rstrip("/")
-        return cls(f"{base}/query", f"{base}/update", f"{base}/store", timeout)
+        return cls(f"{base}/query?union-default-graph", f"{base}/update", f"{base}/store", timeout)
 
     def select(self, sparql: str) -> list[Solution]:
         body = self._post_query(sparql, RESULTS_JSON)
@@ -83,7 +83,7 @@ class RemoteStore(Store):
         except requests.RequestException as error:
             raise StoreError(f"The store at {url} cannot be reached: {error}", url=url) from error
         if response.status_code == 400:
-            raise ParseError(f"The store refused the request: {response.text[:500]}", url=url)
+            raise StoreQueryError(f"The store refused the request: {response.text[:500]}", url=url)
         if response.status_code >= 300:
             raise StoreError(
                 f"The store at {url} answered {response.status_code}: {response.text[:500]}", url=url

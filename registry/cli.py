@@ -1,0 +1,209 @@
+"""`bamboe`: one command line for running and feeding a node.
+
+Exit codes: 0 success, 1 bad input (parse or validation errors), 2 usage error,
+3 the store or configuration is not usable.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from registry.config import CONFIG_FILE, load_settings, write_config
+from registry.errors import BamboeError, ConfigError, ParseError, StoreError, ValidationError
+from registry.places import is_cbs_code
+
+DATA_HELP = "Node data directory (default: $BAMBOE_DATA, else ./data)."
+
+
+def data_option(function):
+    return click.option(
+        "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("BAMBOE_DATA", "data"), show_default="$BAMBOE_DATA or ./data",
+        help=DATA_HELP,
+    )(function)
+
+
+class BamboeGroup(click.Group):
+    """Turn Bamboe errors into a clear message and a meaningful exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ValidationError as error:
+            click.echo(f"Error: {error.detail}", err=True)
+            for finding in error.context.get("results", []):
+                click.echo("  - " + finding.describe(), err=True)
+            sys.exit(1)
+        except ParseError as error:
+            click.echo(f"Error: {error.detail}", err=True)
+            sys.exit(1)
+        except (StoreError, ConfigError) as error:
+            click.echo(f"Error: {error.detail}", err=True)
+            sys.exit(3)
+        except BamboeError as error:
+            click.echo(f"Error: {error.detail}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=BamboeGroup)
+@click.version_option(package_name="bamboe")
+def main():
+    """Bamboe: publish a Werkplaats' learning communities as linked data."""
+
+
+@main.command()
+@data_option
+@click.option("--name", required=True, help="Name of the node, e.g. 'WSD Den Haag & Leiden'.")
+@click.option("--base-url", required=True, help="Public base URL, e.g. https://wsd-denhaag.nl/bamboe/.")
+@click.option("--werkplaats", default="", help="Name of the Werkplaats Sociaal Domein.")
+@click.option("--hogeschool", default="", help="Lead hogeschool.")
+@click.option("--area", multiple=True, help="CBS code of a gemeente served (repeat), e.g. --area GM0537.")
+@click.option("--contact", default="", help="Role e-mail address (no personal address).")
+@click.option("--store", type=click.Choice(["server", "embedded", "remote"]), default="server", show_default=True,
+              help="Where the data lives: a private Oxigraph server, in-process, or a remote SPARQL store.")
+@click.option("--instances", default="", help="instances.yaml of a federation: makes this node a hub.")
+@click.option("--force", is_flag=True, help="Overwrite an existing configuration.")
+def init(data_dir, name, base_url, werkplaats, hogeschool, area, contact, store, instances, force):
+    """Create a node's data directory with its settings file."""
+    bad = [code for code in area if not is_cbs_code(code)]
+    if bad:
+        raise click.BadParameter(f"{', '.join(bad)} is not a CBS code like GM0537", param_hint="--area")
+    config = data_dir / CONFIG_FILE
+    if config.exists() and not force:
+        raise ConfigError(f"{config} already exists; use --force to overwrite it.")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    values = dict(name=name, base_url=base_url, werkplaats=werkplaats, hogeschool=hogeschool,
+                  area=[code.upper() for code in area], contact=contact, store=store, instances=instances)
+    load_settings(None, {k: v for k, v in values.items()})  # validates before writing
+    write_config(data_dir, values)
+    click.echo(f"Created {config}. Next: bamboe load --data {data_dir} FILE..., then bamboe serve --data {data_dir}")
+
+
+@main.command()
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
+def serve(data_dir, host, port, threads):
+    """Serve the node with a production WSGI server (waitress)."""
+    from registry.serving import serve_node
+
+    serve_node(data_dir, host, port, threads)
+
+
+@main.command()
+@data_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load(data_dir, files):
+    """Load Turtle, JSON-LD or N-Triples files: validated, all or nothing."""
+    from registry.loading import load_files
+    from registry.store import open_store
+
+    settings = _settings(data_dir)
+    store = open_store(data_dir, settings)
+    try:
+        result = load_files(store, list(files), settings["base_url"])
+    finally:
+        store.close()
+    click.echo(f"Loaded {result.triples_in} triples about {result.resources} resources from "
+               f"{result.files} file(s); the node now holds {result.triples_total} triples.")
+    if result.warnings:
+        click.echo(f"{len(result.warnings)} signal(s) for reflection (warnings, not errors):")
+        for finding in result.warnings:
+            click.echo("  - " + finding.describe())
+
+
+@main.command()
+@data_option
+@click.option("--format", "syntax", type=click.Choice(["nquads", "turtle"]), default="nquads", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
+def export(data_dir, syntax, output):
+    """Write the node's whole data as N-Quads or Turtle."""
+    import pyoxigraph as ox
+
+    import vocab
+    from registry.store import open_store
+
+    store = open_store(data_dir, _settings(data_dir))
+    try:
+        body = store.dump()
+    finally:
+        store.close()
+    if syntax == "turtle":
+        triples = (q.triple for q in ox.parse(body, format=ox.RdfFormat.N_QUADS))
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES)
+    if output:
+        output.write_bytes(body)
+    else:
+        sys.stdout.buffer.write(body)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--base-url", default="https://node.example/", show_default=True,
+              help="Base for relative IRIs in the files.")
+def validate(files, base_url):
+    """Check files against the shared shapes; exit 1 when there is a violation."""
+    from registry.loading import read_files
+    from registry.validation import validate as run_validation
+
+    report = run_validation(read_files(files, base_url))
+    for finding in report.findings:
+        click.echo("  - " + finding.describe())
+    if not report.conforms:
+        click.echo(f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s).", err=True)
+        sys.exit(1)
+    click.echo(f"Conforms: no violations, {len(report.warnings)} warning(s) (signals for reflection).")
+
+
+@main.command()
+@click.option("--base-url", required=True, help="Base URL of the node the communities belong to.")
+@click.option("--communities", default=100, show_default=True, type=int, help="How many communities.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed (same seed, same data).")
+def generate(base_url, communities, seed):
+    """Write realistic synthetic communities as Turtle on stdout."""
+    from registry.generate import generate_turtle
+
+    sys.stdout.buffer.write(generate_turtle(base_url, communities, seed))
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"),
+              show_default=True, help="Folder for the demo nodes' data.")
+@click.option("--port", default=5001, show_default=True, type=int, help="Port of the first demo node.")
+@click.option("--fresh", is_flag=True, help="Start from empty data directories.")
+def demo(data_dir, port, fresh):
+    """Start a demo federation: one node per example Werkplaats on 127.0.0.1."""
+    from registry.demo import run_demo
+
+    run_demo(data_dir, port, fresh)
+
+
+@main.command()
+@data_option
+@click.argument("path")
+@click.option("--accept", default="text/turtle", show_default=True, help="Accept header to send.")
+def get(data_dir, path, accept):
+    """Print what the node answers for PATH, without starting a server (for scripts)."""
+    from registry import create_app
+    from registry.store import open_store
+
+    store = open_store(data_dir, _settings(data_dir))
+    app = create_app({"data_dir": data_dir, "store_instance": store})
+    response = app.test_client().get(path, headers={"Accept": accept})
+    sys.stdout.buffer.write(response.get_data())
+    if response.status_code >= 400:
+        sys.exit(1)
+
+
+def _settings(data_dir: Path) -> dict:
+    if not (data_dir / CONFIG_FILE).exists():
+        raise ConfigError(f"{data_dir} is not a node data directory (no {CONFIG_FILE}); run `bamboe init` first.")
+    return load_settings(data_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""What a community page shows, pulled out of its description in the reader's language."""
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from registry.description import Description
+from registry.labels import Labels
+from registry.signals import Signal
+
+MODES = {
+    "http://schema.org/OfflineEventAttendanceMode": ("fysiek", "physical"),
+    "http://schema.org/OnlineEventAttendanceMode": ("online", "online"),
+    "http://schema.org/MixedEventAttendanceMode": ("fysiek en online", "physical and online"),
+}
+
+
+def community_page(d: Description, iri: str, labels: Labels, signals: list[Signal], lang: str) -> dict:
+    """Everything the community template needs, as plain values."""
+    label = lambda term: labels.label(term.value, lang)  # noqa: E731
+    meetings = sorted(d.objects(iri, "lp:hasMeeting"), key=lambda m: d.text(m, "schema:startDate"), reverse=True)
+    return {
+        "iri": iri,
+        "name": d.text(iri, "schema:name", lang),
+        "description": d.text(iri, "schema:description", lang),
+        "question": d.text(iri, "lp:sharedQuestion", lang),
+        "themes": [(t.value, label(t)) for t in d.objects(iri, "dct:subject")],
+        "kind": [(t.value, label(t)) for t in d.objects(iri, "dct:type")],
+        "level": [(t.value, label(t)) for t in d.objects(iri, "lp:level")],
+        "status": [(t.value, label(t)) for t in d.objects(iri, "adms:status")],
+        "places": [(t.value, label(t)) for t in d.objects(iri, "dct:spatial")],
+        "participation": [
+            {
+                "perspective": ", ".join(label(p) for p in d.objects(node, "lp:perspective")),
+                "count": d.text(node, "lp:count"),
+                "roles": ", ".join(label(r) for r in d.objects(node, "lp:role")),
+            }
+            for node in d.objects(iri, "lp:participation")
+        ],
+        "knowledge": [label(k) for k in d.objects(iri, "lp:knowledgeKind")],
+        "interval": d.text(iri, "lp:meetingIntervalWeeks"),
+        "meetings": [_meeting(d, m, label, lang) for m in meetings],
+        "results": [
+            {"iri": r.value, "name": d.text(r, "schema:name", lang), "description": d.text(r, "schema:description", lang),
+             "date": d.text(r, "dct:date"), "loop": ", ".join(label(x) for x in d.objects(r, "lp:learningLoop"))}
+            for r in d.objects(iri, "lp:hasResult")
+        ],
+        "partners": [(p.value, d.text(p, "schema:name", lang) or label(p)) for p in d.objects(iri, "org:hasMember")],
+        "start": d.text(iri, "schema:startDate"),
+        "end": d.text(iri, "schema:endDate"),
+        "how_to_join": d.text(iri, "lp:howToJoin", lang),
+        "confidentiality": d.text(iri, "lp:confidentialityAgreement"),
+        "contacts": [
+            {"name": d.text(c, "vcard:fn", lang), "email": d.text(c, "vcard:hasEmail").removeprefix("mailto:")}
+            for c in d.objects(iri, "dcat:contactPoint")
+        ],
+        "part_of": [(p.value, d.text(p, "schema:name", lang) or label(p)) for p in d.objects(iri, "dct:isPartOf")],
+        "signals": [
+            {"key": s.key, "label": s.label.get(lang, s.label.get("nl", s.key)),
+             "message": s.message.get(lang, s.message.get("nl", ""))}
+            for s in signals
+        ],
+    }
+
+
+def _meeting(d: Description, meeting: ox.NamedNode, label, lang: str) -> dict:
+    reports = d.subjects_with("lp:reportsOn", meeting)
+    mode = d.text(meeting, "schema:eventAttendanceMode")
+    return {
+        "iri": meeting.value,
+        "date": d.text(meeting, "schema:startDate"),
+        "name": d.text(meeting, "schema:name", lang),
+        "location": d.text(meeting, "schema:location", lang),
+        "mode": MODES.get(mode, (mode, mode))[lang == "en"] if mode else "",
+        "present": ", ".join(label(p) for p in d.objects(meeting, "lp:perspectivePresent")),
+        "reports": [
+            {"iri": r.value, "issued": d.text(r, "dct:issued"), "url": d.text(r, "schema:url"),
+             "title": d.text(r, "dct:title", lang)}
+            for r in reports
+        ],
+    }
+
+
+def schema_org(page: dict, base_url: str) -> str:
+    """schema.org JSON-LD for search engines, safe to embed in a <script> element."""
+    document = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "@id": page["iri"],
+        "url": page["iri"],
+        "name": page["name"],
+        "description": page["description"] or page["question"],
+        "foundingDate": page["start"] or None,
+        "dissolutionDate": page["end"] or None,
+        "keywords": [label for _, label in page["themes"]],
+        "areaServed": [label for _, label in page["places"]],
+        "member": [{"@type": "Organization", "name": name} for _, name in page["partners"]],
+        "email": page["contacts"][0]["email"] if page["contacts"] else None,
+        "event": [{"@type": "Event", "startDate": m["date"], "name": m["name"] or page["name"]}
+                  for m in page["meetings"][:10]],
+    }
+    compact = {key: value for key, value in document.items() if value not in (None, "", [])}
+    return json.dumps(compact, ensure_ascii=False).replace("</", "<\\/")

@@ -1,0 +1,58 @@
+"""Human labels for IRIs in the reader's language: shared schemes, then the node's own."""
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+import pyoxigraph as ox
+
+import vocab
+from registry.places import parse_place
+from registry.queries import named
+from registry.store import Store
+
+LABEL_PREDICATES = {
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+}
+
+
+@cache
+def vocabulary_labels() -> dict[str, dict[str, str]]:
+    """Labels of every term and concept in the shipped vocabulary files."""
+    labels: dict[str, dict[str, str]] = {}
+    for path in [vocab.ontology_file(), *vocab.concept_files()]:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            if quad.predicate.value in LABEL_PREDICATES and isinstance(quad.object, ox.Literal):
+                labels.setdefault(quad.subject.value, {}).setdefault(quad.object.language or "", quad.object.value)
+    return labels
+
+
+class Labels:
+    """Look labels up; refreshes the node's own labels when the store changes."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._generation = None
+        self._local: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def label(self, iri: str, lang: str = "nl") -> str:
+        labels = vocabulary_labels().get(iri) or self._local_labels().get(iri)
+        if labels:
+            return labels.get(lang) or labels.get("nl") or labels.get("") or next(iter(labels.values()))
+        place = parse_place(iri)
+        if place:
+            return f"{place.kind} {place.code}"
+        return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def _local_labels(self) -> dict[str, dict[str, str]]:
+        generation = self.store.state()[0]
+        with self._lock:
+            if generation != self._generation:
+                local: dict[str, dict[str, str]] = {}
+                for row in self.store.select(named("communities/local_labels").text):
+                    label = row["label"]
+                    local.setdefault(row["thing"].value, {}).setdefault(label.language or "", label.value)
+                self._local, self._generation = local, generation
+            return self._local

@@ -1,0 +1,74 @@
+"""The node's description of itself: the Werkplaats (ORG), a DCAT catalog, VoID counts."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+import vocab
+from registry.places import place_iri
+from registry.queries import named
+from registry.store import Store
+
+CLASSES = ("LearningCommunity", "Meeting", "AnalyticReport", "Result")
+
+
+def data_graph(base_url: str) -> str:
+    """Name of the graph holding the node's own data."""
+    return base_url + "graph"
+
+
+def counts(store: Store) -> dict[str, int]:
+    found = {row["class"].value.rsplit("#", 1)[-1]: int(row["entities"].value)
+             for row in store.select(named("node/counts").text)}
+    result = {name: found.get(name, 0) for name in CLASSES}
+    result["triples"] = int(store.select(named("node/triples").text)[0]["triples"].value)
+    return result
+
+
+def describe_node(settings: dict, counts: dict[str, int]) -> list[ox.Triple]:
+    """Triples describing the node: who runs it and where its data and endpoints are."""
+    base = settings["base_url"]
+    n = lambda prefix, local: ox.NamedNode(vocab.PREFIXES[prefix] + local)  # noqa: E731
+    iri = lambda path: ox.NamedNode(base + path)  # noqa: E731
+    text = lambda value: ox.Literal(value)  # noqa: E731
+    number = lambda value: ox.Literal(str(value), datatype=n("xsd", "integer"))  # noqa: E731
+    a = n("rdf", "type")
+    werkplaats, catalog, dataset, service = iri("werkplaats"), iri(""), iri("#dataset"), iri("sparql")
+    triples = [
+        (werkplaats, a, n("org", "Organization")),
+        (werkplaats, n("schema", "name"), text(settings["werkplaats"] or settings["name"])),
+        (catalog, a, n("dcat", "Catalog")),
+        (catalog, n("dct", "title"), text(settings["name"])),
+        (catalog, n("dct", "publisher"), werkplaats),
+        (catalog, n("dcat", "dataset"), dataset),
+        (catalog, n("dcat", "service"), service),
+        (catalog, n("void", "rootResource"), iri("praktijken")),
+        (dataset, a, n("dcat", "Dataset")),
+        (dataset, a, n("void", "Dataset")),
+        (dataset, n("dct", "title"), text(f"Lerende praktijken van {settings['name']}")),
+        (dataset, n("dct", "publisher"), werkplaats),
+        (dataset, n("void", "dataDump"), iri("dump.nq")),
+        (dataset, n("void", "dataDump"), iri("dump.ttl")),
+        (dataset, n("void", "sparqlEndpoint"), service),
+        (dataset, n("void", "uriSpace"), text(base)),
+        (dataset, n("void", "vocabulary"), ox.NamedNode(vocab.ONTOLOGY)),
+        (dataset, n("void", "triples"), number(counts["triples"])),
+        (dataset, n("void", "entities"), number(counts["LearningCommunity"])),
+        (service, a, n("dcat", "DataService")),
+        (service, n("dcat", "endpointURL"), service),
+        (service, n("dcat", "servesDataset"), dataset),
+        (service, n("dct", "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
+    ]
+    if settings["hogeschool"]:
+        triples.append((werkplaats, n("schema", "parentOrganization"), text(settings["hogeschool"])))
+    if settings["contact"]:
+        triples.append((catalog, n("dcat", "contactPoint"), ox.NamedNode("mailto:" + settings["contact"])))
+    for code in settings["area"]:
+        triples.append((werkplaats, n("schema", "areaServed"), ox.NamedNode(place_iri(code))))
+    for name in CLASSES:
+        partition = iri(f"#{name}")
+        triples += [
+            (dataset, n("void", "classPartition"), partition),
+            (partition, n("void", "class"), n("lp", name)),
+            (partition, n("void", "entities"), number(counts[name])),
+        ]
+    return [ox.Triple(*t) for t in triples]

@@ -1,0 +1,112 @@
+"""Everything a running node holds: settings, store, caches and the query pool."""
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import vocab
+from registry.communities import CommunityIndex
+from registry.labels import Labels
+from registry.sandbox import QueryPool
+from registry.signals import SignalIndex
+from registry.store import EmbeddedStore, Store, remote_store
+from registry.store.remote import RemoteStore
+from registry.store.server import OxigraphServer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Node:
+    settings: dict
+    data_dir: Path
+    store: Store
+    server: OxigraphServer | None = None
+    index: CommunityIndex = field(init=False)
+    labels: Labels = field(init=False)
+    signals: SignalIndex = field(init=False)
+    pool: QueryPool = field(init=False)
+
+    def __post_init__(self):
+        self.index = CommunityIndex(self.store)
+        self.labels = Labels(self.store)
+        self.signals = SignalIndex(self.store)
+        self.snapshots = Snapshots(self.store, self.data_dir / "run")
+        s = self.settings
+        self.pool = QueryPool(self.snapshots.current, s["sparql_workers"], s["sparql_timeout_s"],
+                              s["sparql_memory_mb"], s["sparql_per_client"])
+
+    @classmethod
+    def start(cls, settings: dict, data_dir: Path, store: Store | None = None) -> "Node":
+        """Open the configured store (starting the private Oxigraph server if needed)."""
+        server = None
+        if store is None:
+            if settings["store"] == "remote":
+                store = remote_store(settings)
+            elif settings["store"] == "embedded":
+                store = EmbeddedStore(data_dir / "store")
+            else:
+                server = OxigraphServer(data_dir / "store", settings["store_timeout_s"]).start()
+                store = RemoteStore.for_oxigraph(server.url)
+        return cls(settings, data_dir, store, server)
+
+    def close(self) -> None:
+        """Stop workers, store and server; safe to call more than once."""
+        self.pool.close()
+        self.store.close()
+        if self.server:
+            self.server.stop()
+
+
+class Snapshots:
+    """N-Quads copies of the store for the query workers, one per store generation."""
+
+    def __init__(self, store: Store, folder: Path):
+        self.store = store
+        self.folder = folder
+        self._current: tuple[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> tuple[str, str]:
+        generation = self.store.state()[0]
+        with self._lock:
+            if self._current is None or self._current[0] != generation:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                path = self.folder / f"snapshot-{generation}.nq"
+                partial = path.with_suffix(".partial")
+                partial.write_bytes(self.store.dump())
+                os.replace(partial, path)
+                if self._current:
+                    for old in self.folder.glob(f"*-{self._current[0]}.*"):
+                        old.unlink(missing_ok=True)
+                self._current = (generation, str(path))
+            return self._current
+
+    def dump_file(self, syntax_key: str, gzipped: bool) -> tuple[str, Path]:
+        """The dump of the current generation in N-Quads or Turtle, made once and kept."""
+        generation, snapshot = self.current()
+        path = Path(snapshot)
+        if syntax_key == "turtle":
+            path = self._derived(path, path.with_name(f"dump-{generation}.ttl"), _to_turtle)
+        if gzipped:
+            path = self._derived(path, path.with_name(path.name + ".gz"), gzip.compress)
+        return generation, path
+
+    def _derived(self, source: Path, target: Path, convert) -> Path:
+        with self._lock:
+            if not target.exists():
+                partial = target.with_name(target.name + ".partial")
+                partial.write_bytes(convert(source.read_bytes()))
+                os.replace(partial, target)
+        return target
+
+
+def _to_turtle(nquads: bytes) -> bytes:
+    triples = (quad.triple for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES)

@@ -1,0 +1,70 @@
+"""Run a node (or several, for the demo) under waitress, the production WSGI server."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+
+from waitress import create_server
+
+from registry import create_app
+from registry.config import CONFIG_FILE
+from registry.errors import ConfigError, StoreBusyError
+from registry.store import RUN_FILE, running_node
+
+log = logging.getLogger(__name__)
+
+
+def build_server(data_dir: Path, host: str, port: int, threads: int = 8):
+    """Create the node app and a waitress server for it; record that the node runs."""
+    data_dir = Path(data_dir)
+    if not (data_dir / CONFIG_FILE).exists():
+        raise ConfigError(f"{data_dir} is not a node data directory; run `bamboe init --data {data_dir} ...` first.")
+    if running_node(data_dir):
+        raise StoreBusyError(f"A node is already serving {data_dir} (see {data_dir / RUN_FILE}).")
+    app = create_app({"data_dir": data_dir})
+    server = create_server(app, host=host, port=port, threads=threads, ident="bamboe",
+                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1)
+    node = app.extensions["bamboe"]
+    run_file = data_dir / RUN_FILE
+    run_file.parent.mkdir(parents=True, exist_ok=True)
+    run_file.write_text(json.dumps({
+        "pid": os.getpid(),
+        "url": f"http://{host}:{server.effective_port}/",
+        "store_url": node.server.url if node.server else None,
+    }))
+    return app, server
+
+
+def stop(app, data_dir: Path) -> None:
+    (Path(data_dir) / RUN_FILE).unlink(missing_ok=True)
+    app.extensions["bamboe"].close()
+
+
+def serve_node(data_dir: Path, host: str, port: int, threads: int = 8) -> None:
+    """Serve one node until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app, server = build_server(data_dir, host, port, threads)
+    print(f"Bamboe node '{app.config['BAMBOE']['name']}' on http://{host}:{server.effective_port}/", flush=True)
+    _serve_until_signal([server], lambda: stop(app, data_dir))
+
+
+def _serve_until_signal(servers, cleanup) -> None:
+    def shutdown(*_):
+        for server in servers:
+            server.close()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    threads = [threading.Thread(target=s.run, daemon=True) for s in servers]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.5)
+    finally:
+        cleanup()

@@ -1,0 +1,99 @@
+"""Validate data against the shared SHACL shapes with pySHACL.
+
+The data graph is the data merged with the shared concept schemes, so pySHACL can
+check that every concept used is known (or narrower than a known one). Shapes and
+schemes are parsed once per process.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import SH
+
+import vocab
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result: what is wrong (or worth a look), where, and in which shape."""
+
+    severity: str  # "Violation" or "Warning"
+    focus: str
+    path: str | None
+    value: str | None
+    message_nl: str
+    message_en: str
+    shape: str
+
+    def describe(self) -> str:
+        where = self.focus + (f" {self.path}" if self.path else "")
+        value = f" (waarde: {self.value})" if self.value else ""
+        return f"{self.severity}: {where}{value}: {self.message_nl} / {self.message_en}"
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: list[Finding]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+@cache
+def shapes_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in (vocab.core_shapes_file(), vocab.recommended_shapes_file()):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def _concepts_ntriples() -> bytes:
+    graph = rdflib.Graph()
+    for path in [vocab.ontology_file(), *vocab.concept_files()]:
+        graph.parse(path, format="turtle")
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def validate(triples: Iterable[ox.Triple]) -> Report:
+    """Validate a graph; return every violation and warning found."""
+    data = rdflib.Graph()
+    data.parse(data=_concepts_ntriples(), format="nt")
+    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    _, results, _ = shacl_validate(
+        data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True, abort_on_first=False,
+    )
+    return Report([_finding(results, result) for result in results.subjects(SH.resultSeverity, None)])
+
+
+def _finding(results: rdflib.Graph, result) -> Finding:
+    def one(predicate):
+        value = results.value(result, predicate)
+        return None if value is None else str(value)
+
+    shape = results.value(result, SH.sourceShape)
+    declared = list(shapes_graph().objects(shape, SH.message)) if shape is not None else []
+    messages = {m.language: str(m) for m in declared or results.objects(result, SH.resultMessage)}
+    fallback = next(iter(messages.values()), "")
+    severity = one(SH.resultSeverity).rsplit("#", 1)[-1]
+    value = one(SH.value)
+    return Finding(
+        severity=severity, focus=one(SH.focusNode), path=one(SH.resultPath),
+        value=None if value == one(SH.focusNode) else value,
+        message_nl=messages.get("nl", fallback), message_en=messages.get("en", fallback),
+        shape=one(SH.sourceShape) or "",
+    )

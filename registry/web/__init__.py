@@ -1,0 +1,51 @@
+"""The web layer: one blueprint per concern; only the app factory imports this."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, make_response, request
+
+from registry import rdf
+from registry.runtime import Node
+
+
+def init_app(app: Flask) -> None:
+    from registry.web import dump, i18n, problems, resources, security, sparql, vocabulary
+
+    problems.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    app.jinja_env.globals.update(node_settings=lambda: current_app.config["BAMBOE"])
+    app.jinja_env.filters.update(label_of=_label_of, local=_local)
+    for module in (resources, sparql, dump, vocabulary):
+        app.register_blueprint(module.blueprint)
+
+
+def _label_of(iri: str, labels) -> str:
+    return labels.label(iri, g.get("lang", "nl"))
+
+
+def _local(iri: str) -> str:
+    """Link to our own resources by path, so pages work whatever host serves them."""
+    base = current_app.config["BAMBOE"]["base_url"]
+    return "/" + iri.removeprefix(base) if iri.startswith(base) else iri
+
+
+def current_node() -> Node:
+    return current_app.extensions["bamboe"]
+
+
+def conditional(body: bytes | str, media_type: str, vary: bool = True):
+    """A response with a strong ETag from its body; 304 when the client already has it."""
+    response = make_response(body)
+    response.mimetype = media_type
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        response.mimetype = media_type
+        response.charset = "utf-8"
+    if vary:
+        response.vary.add("Accept")
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def rdf_response(triples, media_type: str):
+    """Serialize a graph in the chosen syntax as a conditional response."""
+    return conditional(rdf.serialize(triples, rdf.BY_MEDIA_TYPE[media_type]), media_type)

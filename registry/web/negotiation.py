@@ -1,0 +1,48 @@
+"""Pick a representation from the file extension, `?format=` or the Accept header."""
+from __future__ import annotations
+
+from flask import request
+
+from registry import rdf
+from registry.errors import NotAcceptable, NotFound
+
+HTML = "text/html"
+RDF_TYPES = [s.media_type for s in rdf.GRAPH_SYNTAXES]
+EXTENSIONS = {"html": HTML, **{ext: s.media_type for ext, s in rdf.BY_EXTENSION.items() if not s.dataset}}
+
+
+def choose(offered: list[str], extension: str | None = None) -> str:
+    """Return the media type to send; the first offered is the default for `*/*`.
+
+    An explicit extension or `?format=` wins over Accept; an unknown one is 404
+    for an extension (it names a resource that does not exist) and 406 for `format`.
+    """
+    if extension:
+        media_type = EXTENSIONS.get(extension.lower())
+        if media_type not in offered:
+            raise NotFound(f"No .{extension} representation here; try one of: {_names(offered)}")
+        return media_type
+    wanted = request.args.get("format")
+    if wanted:
+        media_type = EXTENSIONS.get(wanted.lower()) or (wanted if wanted in offered else None)
+        if media_type not in offered:
+            raise NotAcceptable(f"format={wanted} is not offered; use one of: {_names(offered)}")
+        return media_type
+    if not request.accept_mimetypes:
+        return offered[0]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise NotAcceptable(f"None of the requested types is offered; this resource has: {', '.join(offered)}")
+    return best
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """`praktijken/x.ttl` -> (`praktijken/x`, `ttl`) when the suffix is a known format."""
+    stem, dot, suffix = path.rpartition(".")
+    if dot and "/" not in suffix and suffix.lower() in EXTENSIONS:
+        return stem, suffix
+    return path, None
+
+
+def _names(offered: list[str]) -> str:
+    return ", ".join(ext for ext, media in EXTENSIONS.items() if media in offered)

@@ -1,0 +1,53 @@
+"""Errors as `application/problem+json` (RFC 9457), or an HTML page for browsers."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from registry.errors import BamboeError
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(BamboeError, _bamboe_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def problem(status: int, title: str, detail: str, **extra):
+    """Build the response: problem+json unless the client prefers HTML."""
+    wants_html = request.accept_mimetypes.best_match(["text/html", PROBLEM, "application/json"]) == "text/html"
+    if wants_html and not request.path.startswith("/sparql"):
+        return make_response(render_template("error.html", status=status, title=title, detail=detail), status)
+    body = {"type": "about:blank", "status": status, "title": title, "detail": detail,
+            "instance": request.path, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM
+    return response
+
+
+def _bamboe_error(error: BamboeError):
+    extra = {}
+    if "results" in error.context:
+        extra["errors"] = [vars(finding) for finding in error.context["results"]]
+    response = problem(error.status, error.title, error.detail, **extra)
+    if "retry_after" in error.context:
+        response.headers["Retry-After"] = str(error.context["retry_after"])
+    return response
+
+
+def _http_error(error: HTTPException):
+    response = problem(error.code or 500, error.name, error.description or error.name)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _unexpected(error: Exception):
+    log.exception("Unexpected error on %s", request.path)
+    return problem(500, "Interne fout", "Something went wrong on our side; it has been logged.")

@@ -1,0 +1,95 @@
+"""Node root, the list of communities and a page per resource, each by content negotiation."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, g, render_template, request, url_for
+
+from registry import communities, node as node_description
+from registry.community_page import community_page, schema_org
+from registry.description import Description
+from registry.errors import NotFound
+from registry.web import conditional, current_node, rdf_response
+from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
+
+blueprint = Blueprint("resources", __name__)
+OFFERED = [HTML, *RDF_TYPES]
+LP = "https://w3id.org/lerende-praktijken/def#"
+
+
+@blueprint.get("/")
+@blueprint.get("/index.<ext>")
+def root(ext: str | None = None):
+    node = current_node()
+    counts = node_description.counts(node.store)
+    media_type = choose(OFFERED, ext)
+    if media_type != HTML:
+        return rdf_response(node_description.describe_node(node.settings, counts), media_type)
+    recent = node.index.summaries()[:12]
+    html = render_template("home.html", counts=counts, communities=recent, labels=node.labels)
+    return conditional(html, HTML)
+
+
+@blueprint.get("/werkplaats")
+def werkplaats():
+    return root()
+
+
+@blueprint.get("/praktijken")
+@blueprint.get("/praktijken.<ext>")
+def community_list(ext: str | None = None):
+    node = current_node()
+    media_type = choose(OFFERED, ext)
+    filters = {facet: request.args.get(facet, "") for facet in communities.FACETS}
+    text = request.args.get("q", "").strip()
+    found = node.index.search(filters, text)
+    if media_type != HTML:
+        return rdf_response(_list_triples(found), media_type)
+    html = render_template(
+        "communities.html", communities=found, filters=filters, text=text,
+        facets=communities.facet_counts(node.index.summaries()), labels=node.labels,
+    )
+    return conditional(html, HTML)
+
+
+@blueprint.get("/praktijken/<path:path>")
+@blueprint.get("/begrippen/<path:path>")
+def resource(path: str):
+    node = current_node()
+    stem, ext = split_extension(path)
+    prefix = request.path.split("/")[1]
+    iri = node.settings["base_url"] + prefix + "/" + stem
+    triples = communities.describe(node.store, iri)
+    description = Description(triples)
+    if not description.predicates(iri):
+        raise NotFound(f"Er is geen {iri} op deze node. Nothing is known about {iri} here.")
+    media_type = choose(OFFERED, ext)
+    if media_type != HTML:
+        response = rdf_response(triples, media_type)
+    else:
+        response = conditional(_html(node, description, iri), HTML)
+    response.headers["Link"] = ", ".join(
+        f'<{url_for("resources.resource", path=stem + "." + x)}>; rel="alternate"; type="{m}"'
+        for x, m in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"),
+                     ("rdf", "application/rdf+xml"))
+    )
+    return response
+
+
+def _html(node, description: Description, iri: str) -> str:
+    lang = g.get("lang", "nl")
+    if LP + "LearningCommunity" in description.types(iri):
+        page = community_page(description, iri, node.labels, node.signals.for_community(iri), lang)
+        return render_template("community.html", page=page, schema_org=schema_org(page, node.settings["base_url"]))
+    return render_template("resource.html", iri=iri, description=description, labels=node.labels)
+
+
+def _list_triples(found: list[communities.CommunitySummary]) -> list[ox.Triple]:
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    name = ox.NamedNode("http://schema.org/name")
+    kind = ox.NamedNode(LP + "LearningCommunity")
+    triples = []
+    for summary in found:
+        subject = ox.NamedNode(summary.iri)
+        triples.append(ox.Triple(subject, a, kind))
+        triples += [ox.Triple(subject, name, ox.Literal(value)) for value in summary.all("name")]
+    return triples

@@ -1,0 +1,92 @@
+"""`/sparql`: the SPARQL 1.1 Protocol, read-only, answered by the isolated query pool."""
+from __future__ import annotations
+
+from flask import Blueprint, make_response, render_template, request
+
+from registry.errors import NotAcceptable, QueryRefused
+from registry.sandbox import check_query
+from registry.web import current_node
+from registry.web.negotiation import HTML
+
+blueprint = Blueprint("sparql", __name__)
+SOLUTION_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+BOOLEAN_KEYS = ("json", "xml")
+GRAPH_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
+FORM = "application/x-www-form-urlencoded"
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint():
+    node = current_node()
+    settings = node.settings
+    text = _query_text()
+    if text is None:
+        if request.accept_mimetypes.best == HTML or not request.accept_mimetypes:
+            return render_template("sparql.html")
+        raise QueryRefused("Geen query ontvangen. Send a query as `query` (GET or form POST) "
+                           "or as an application/sparql-query body.")
+    checked = check_query(text, settings["sparql_max_query_chars"])
+    key, media_type = _result_type(checked.form)
+    client = request.remote_addr or "unknown"
+    result = node.pool.run(checked.text, media_type if checked.returns_graph else key, client,
+                           settings["sparql_max_rows"], settings["sparql_max_bytes"])
+    response = make_response(result.body)
+    response.mimetype = media_type
+    response.vary.add("Accept")
+    response.headers["Cache-Control"] = "no-store"
+    if result.truncated:
+        response.headers["Bamboe-Truncated"] = (
+            f"rows>{settings['sparql_max_rows']} or bytes>{settings['sparql_max_bytes']}"
+        )
+    return response
+
+
+def _query_text() -> str | None:
+    """Read the query from GET parameters, a form body or a direct body; refuse updates."""
+    if request.method == "POST":
+        content_type = request.mimetype
+        if content_type == "application/sparql-update" or "update" in request.form:
+            raise QueryRefused("Updates are refused: this endpoint is read-only.")
+        if content_type == "application/sparql-query":
+            return request.get_data(as_text=True)
+        if content_type == FORM:
+            return request.form.get("query")
+        raise QueryRefused(f"Send the query as {FORM} or application/sparql-query, not {content_type or 'nothing'}.")
+    if "update" in request.args:
+        raise QueryRefused("Updates are refused: this endpoint is read-only.")
+    return request.args.get("query")
+
+
+def _result_type(form: str) -> tuple[str, str]:
+    """Negotiate the result syntax for this query form (`format=` wins over Accept)."""
+    if form in {"CONSTRUCT", "DESCRIBE"}:
+        table = GRAPH_TYPES
+    elif form == "ASK":
+        table = {k: SOLUTION_TYPES[k] for k in BOOLEAN_KEYS}
+    else:
+        table = SOLUTION_TYPES
+    wanted = request.args.get("format") or request.form.get("format")
+    if wanted:
+        for key, media_type in table.items():
+            if wanted in (key, media_type):
+                return key, media_type
+        raise NotAcceptable(f"format={wanted} is not offered for {form}; use one of: {', '.join(table)}")
+    offered = list(table.values())
+    best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]
+    if best is None:
+        if "application/json" in request.accept_mimetypes.values() and form != "CONSTRUCT":
+            best = offered[0]
+        else:
+            raise NotAcceptable(f"None of the requested types is offered for {form}: {', '.join(offered)}")
+    key = next(k for k, m in table.items() if m == best)
+    return key, best

@@ -1,0 +1,105 @@
+"""Shared fixtures: stores over every backend, and real node servers on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from registry.store import EmbeddedStore, RemoteStore
+from registry.store.server import OxigraphServer, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "vocab" / "examples"
+BAMBOE = [sys.executable, "-m", "registry.cli"]
+
+
+@pytest.fixture(params=["memory", "disk", "oxigraph-server"])
+def store(request, tmp_path):
+    """Every storage backend, so one contract test covers them all."""
+    if request.param == "memory":
+        backend = EmbeddedStore()
+    elif request.param == "disk":
+        backend = EmbeddedStore(tmp_path / "store")
+    else:
+        server = OxigraphServer(tmp_path / "store").start()
+        request.addfinalizer(server.stop)
+        backend = RemoteStore.for_oxigraph(server.url)
+    yield backend
+    backend.close()
+
+
+def bamboe(*args, data_dir=None, check=True, **kwargs) -> subprocess.CompletedProcess:
+    """Run the real `bamboe` command line."""
+    command = [*BAMBOE, *map(str, args)]
+    if data_dir is not None:
+        command += ["--data", str(data_dir)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=kwargs.pop("cwd", ROOT), **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+class NodeProcess:
+    """A node started with `bamboe serve` in its own process, on a free loopback port."""
+
+    def __init__(self, data_dir: Path, port: int, env: dict | None = None):
+        self.data_dir, self.port = data_dir, port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.process = subprocess.Popen(
+            [*BAMBOE, "serve", "--data", str(data_dir), "--port", str(port)],
+            cwd=ROOT, env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        self._wait()
+
+    def _wait(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError("node exited:\n" + self.process.stdout.read())
+            try:
+                requests.get(self.url, timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise AssertionError("node did not start in time")
+
+    @property
+    def run_record(self) -> dict:
+        return json.loads((self.data_dir / "run" / "node.json").read_text())
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+
+
+def start_node(data_dir: Path, example: str | None = None, name: str = "Testnode",
+               env: dict | None = None, area: tuple[str, ...] = ("GM0537",)) -> NodeProcess:
+    """Init a data directory, load an example (or nothing), and serve it."""
+    port = free_port()
+    area_args = [arg for code in area for arg in ("--area", code)]
+    bamboe("init", "--name", name, "--base-url", f"http://127.0.0.1:{port}/", *area_args, data_dir=data_dir)
+    if example:
+        bamboe("load", EXAMPLES / example, data_dir=data_dir)
+    return NodeProcess(data_dir, port, env)
+
+
+@pytest.fixture(scope="session")
+def node(tmp_path_factory):
+    """One real node serving the Den Haag & Leiden example, shared by read-only tests."""
+    started = start_node(tmp_path_factory.mktemp("node"), "den-haag-leiden.ttl", "WSD Den Haag & Leiden",
+                         env={"BAMBOE_SPARQL_TIMEOUT_S": "3", "BAMBOE_SPARQL_MEMORY_MB": "400"})
+    yield started
+    started.stop()

@@ -53,18 +53,16 @@ def serve_node(data_dir: Path, host: str, port: int, threads: int = 8) -> None:
 
 
 def _serve_until_signal(servers, cleanup) -> None:
-    def shutdown(*_):
+    """Run the servers in daemon threads until SIGTERM or SIGINT, then clean up and return."""
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    for server in servers:
+        threading.Thread(target=server.run, daemon=True).start()
+    try:
+        while not stopping.wait(0.5):
+            pass
+    finally:
         for server in servers:
             server.close()
-
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
-    threads = [threading.Thread(target=s.run, daemon=True) for s in servers]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.5)
-    finally:
         cleanup()

@@ -95,7 +95,8 @@ class QueryPool:
             for _ in range(self.size):
                 self._idle.put(Worker(self.snapshot(), self.memory_mb))
 
-    def run(self, query: str, result_format: str, client: str, max_rows: int, max_bytes: int) -> QueryResult:
+    def run(self, query: str, result_format: str, client: str, max_rows: int, max_bytes: int,
+            union: bool = True) -> QueryResult:
         """Answer one query for one client, or raise a BamboeError that says why not."""
         self.start()
         with self._client_slot(client):
@@ -103,7 +104,8 @@ class QueryPool:
             try:
                 if current.generation != self.snapshot()[0]:
                     current.reload(self.snapshot())
-                payload = dict(query=query, result_format=result_format, max_rows=max_rows, max_bytes=max_bytes)
+                payload = dict(query=query, result_format=result_format, max_rows=max_rows, max_bytes=max_bytes,
+                               union=union)
                 status, body, truncated = current.ask(payload, self.timeout_s)
             except QueryTimeout:
                 self._replace(current)

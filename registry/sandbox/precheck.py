@@ -29,6 +29,7 @@ _KEYWORD = re.compile(r"(?<![\w:?$@\-.])([A-Za-z]+)(?![\w:\-])")
 class CheckedQuery:
     text: str
     form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
+    names_dataset: bool = False  # has FROM / FROM NAMED: then the union default graph is not used
 
     @property
     def returns_graph(self) -> bool:
@@ -52,7 +53,7 @@ def check_query(text: str, max_chars: int) -> CheckedQuery:
         raise QueryRefused("Updates are refused: this endpoint is read-only.")
     if form is None:
         raise QueryRefused("Not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK.")
-    return CheckedQuery(text, form)
+    return CheckedQuery(text, form, "FROM" in words)
 
 
 def decode_escapes(text: str) -> str:

@@ -70,10 +70,13 @@ def load(snapshot: str) -> ox.Store:
     return store
 
 
-def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_bytes: int):
-    """Run one query; return ("ok", body, truncated) or ("error", message, None)."""
+def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_bytes: int, union: bool = True):
+    """Run one query; return ("ok", body, truncated) or ("error", message, None).
+
+    Without FROM the default graph is the union of all graphs; FROM names the graphs.
+    """
     try:
-        results = store.query(query, use_default_graph_as_union=True)
+        results = store.query(query, use_default_graph_as_union=union)
         if isinstance(results, ox.QueryBoolean):
             return ("ok", solutions_body({"head": {}, "boolean": bool(results)}, result_format), False)
         if isinstance(results, ox.QuerySolutions):

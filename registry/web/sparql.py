@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, request
 
+from registry import rdf
 from registry.errors import NotAcceptable, QueryRefused
 from registry.sandbox import check_query
 from registry.web import current_node
@@ -39,7 +40,7 @@ def endpoint():
     key, media_type = _result_type(checked.form)
     client = request.remote_addr or "unknown"
     result = node.pool.run(checked.text, media_type if checked.returns_graph else key, client,
-                           settings["sparql_max_rows"], settings["sparql_max_bytes"])
+                           settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
     response = make_response(result.body)
     response.mimetype = media_type
     response.vary.add("Accept")
@@ -80,6 +81,9 @@ def _result_type(form: str) -> tuple[str, str]:
         for key, media_type in table.items():
             if wanted in (key, media_type):
                 return key, media_type
+        syntax = rdf.BY_EXTENSION.get(wanted.lower()) or rdf.BY_MEDIA_TYPE.get(wanted)
+        if table is GRAPH_TYPES and syntax and not syntax.dataset:
+            return syntax.extensions[0], syntax.media_type
         raise NotAcceptable(f"format={wanted} is not offered for {form}; use one of: {', '.join(table)}")
     offered = list(table.values())
     best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]

@@ -7,6 +7,7 @@ pyoxigraph terms whatever the backend, so callers never care where they came fro
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -50,9 +51,16 @@ class Store(ABC):
     def dump(self, graphs: Iterable[str] | None = None) -> bytes:
         """Return the given named graphs (default: all but the meta graph) as N-Quads."""
 
+    state_ttl = 0.5
+    """Seconds a read of the change token is reused; this process's own writes reset it."""
+
     def update(self, sparql: str) -> None:
         """Execute a SPARQL update and move the change token, in one transaction."""
-        self._update(sparql + " ;\n" + _bump_generation())
+        self._state_cache = None
+        try:
+            self._update(sparql + " ;\n" + _bump_generation())
+        finally:
+            self._state_cache = None
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Replace a named graph's content atomically: readers see old or new, never half."""
@@ -73,12 +81,21 @@ class Store(ABC):
         return self.construct(named("store/graph_triples").bind(g=ox.NamedNode(graph)))
 
     def state(self) -> tuple[str, dt.datetime | None]:
-        """Return the change token and last-modified time (both change on every write)."""
+        """Return the change token and last-modified time (both change on every write).
+
+        Pages ask this many times per request; within `state_ttl` seconds the last
+        answer is reused, so another process's write shows up at most that late.
+        """
+        cached = getattr(self, "_state_cache", None)
+        if cached and time.monotonic() - cached[0] < self.state_ttl:
+            return cached[1]
         rows = self.select(named("store/generation").text)
-        if not rows:
-            return "0", None
-        modified = rows[0]["modified"].value
-        return rows[0]["generation"].value, dt.datetime.fromisoformat(modified)
+        if rows:
+            state = rows[0]["generation"].value, dt.datetime.fromisoformat(rows[0]["modified"].value)
+        else:
+            state = "0", None
+        self._state_cache = (time.monotonic(), state)
+        return state
 
     def close(self) -> None:
         """Release the backend's resources."""

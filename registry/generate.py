@@ -88,14 +88,14 @@ def _community(add, rng: random.Random, base: str, i: int, today: dt.date) -> No
         add(community, "dct:spatial", ox.NamedNode(place_iri(f"WK{code[2:]}{rng.randint(0, 9):02d}")))
     if rng.random() < 0.8:
         add(community, "lp:meetingIntervalWeeks", integer(rng.choice([3, 4, 4, 6, 8]), "xsd:positiveInteger"))
-    for perspective in rng.sample(PERSPECTIVES, rng.randint(2, 6)):
-        participation = ox.BlankNode()
+    for number, perspective in enumerate(rng.sample(PERSPECTIVES, rng.randint(2, 6))):
+        participation = ox.BlankNode(f"c{i}p{number}")
         add(community, "lp:participation", participation)
         add(participation, "lp:perspective", ox.NamedNode(f"{ID}perspectief/{perspective}"))
         add(participation, "lp:count", integer(rng.randint(1, 8), "xsd:nonNegativeInteger"))
     roles = [role for role in ("gespreksleider", "notulist") if rng.random() < 0.75]
     for role in roles:
-        participation = ox.BlankNode()
+        participation = ox.BlankNode(f"c{i}{role}")
         add(community, "lp:participation", participation)
         add(participation, "lp:perspective", ox.NamedNode(f"{ID}perspectief/{rng.choice(['professional', 'onderzoeker'])}"))
         add(participation, "lp:role", ox.NamedNode(f"{ID}rol/{role}"))

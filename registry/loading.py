@@ -39,9 +39,10 @@ def read_files(paths: Iterable[Path], base_url: str) -> list[ox.Triple]:
         except OSError as error:
             raise BamboeError(f"{path}: cannot read: {error.strerror}", source=str(path)) from error
         syntax = rdf.syntax_of_file(path)
-        triples += [quad.triple for quad in rdf.parse(data, syntax, base_url, source=str(path))]
-    if not triples:
-        raise ParseError("The files hold no triples; nothing to load.")
+        found = [quad.triple for quad in rdf.parse(data, syntax, base_url, source=str(path))]
+        if not found:
+            raise ParseError(f"{path} holds no triples: is it the right file?", source=str(path))
+        triples += found
     return triples
 
 

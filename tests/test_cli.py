@@ -50,7 +50,7 @@ def test_load_export_roundtrip(data):
 
 
 INVALID = {
-    "syntax": ("bad.ttl", "<praktijken/x> a <Thing> ; ."),
+    "syntax": ("bad.ttl", '<praktijken/x> a <Thing> ;\n  <name> "unterminated .'),
     "missing name": ("noname.ttl", """
         @prefix lp: <https://w3id.org/lerende-praktijken/def#> .
         @prefix dct: <http://purl.org/dc/terms/> .

@@ -1,6 +1,7 @@
 """What a community page shows, pulled out of its description in the reader's language."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ MODES = {
 def community_page(d: Description, iri: str, labels: Labels, signals: list[Signal], lang: str) -> dict:
     """Everything the community template needs, as plain values."""
     label = lambda term: labels.label(term.value, lang)  # noqa: E731
+    today = dt.date.today().isoformat()
     meetings = sorted(d.objects(iri, "lp:hasMeeting"), key=lambda m: d.text(m, "schema:startDate"), reverse=True)
     return {
         "iri": iri,
@@ -40,7 +42,8 @@ def community_page(d: Description, iri: str, labels: Labels, signals: list[Signa
         ],
         "knowledge": [label(k) for k in d.objects(iri, "lp:knowledgeKind")],
         "interval": d.text(iri, "lp:meetingIntervalWeeks"),
-        "meetings": [_meeting(d, m, label, lang) for m in meetings],
+        "meetings": [_meeting(d, m, label, lang) for m in meetings if d.text(m, "schema:startDate") <= today],
+        "planned": [_meeting(d, m, label, lang) for m in reversed(meetings) if d.text(m, "schema:startDate") > today],
         "results": [
             {"iri": r.value, "name": d.text(r, "schema:name", lang), "description": d.text(r, "schema:description", lang),
              "date": d.text(r, "dct:date"), "loop": ", ".join(label(x) for x in d.objects(r, "lp:learningLoop"))}

@@ -126,3 +126,22 @@ def test_load_while_serving_goes_through_the_node(tmp_path):
         assert second.returncode == 3 and "already serving" in second.stderr
     finally:
         node.stop()
+
+
+def test_load_jsonld_with_the_shipped_context(data, tmp_path):
+    document = {
+        "@context": "https://w3id.org/lerende-praktijken/context.jsonld",
+        "@id": "praktijken/json-ld-praktijk",
+        "@type": "LearningCommunity",
+        "name": {"@value": "Leerkring uit JSON-LD", "@language": "nl"},
+        "theme": "lpid:thema/armoede",
+        "kind": "lpid:soort/leergemeenschap",
+        "level": "lpid:niveau/lokaal",
+    }
+    path = tmp_path / "praktijk.jsonld"
+    path.write_text(__import__("json").dumps(document))
+    bamboe("load", path, data_dir=data)
+    turtle = bamboe("get", "/praktijken/json-ld-praktijk", data_dir=data).stdout
+    graph = list(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
+    assert any(t.object.value == "Leerkring uit JSON-LD" for t in graph)
+    assert any(t.object.value == "https://w3id.org/lerende-praktijken/id/thema/armoede" for t in graph)

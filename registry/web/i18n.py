@@ -31,6 +31,7 @@ TEXT = {
     "not_agreed": ("niet afgesproken", "not agreed"),
     "meetings": ("Bijeenkomsten", "Meetings"),
     "meeting": ("Bijeenkomst", "Meeting"),
+    "planned": ("Gepland", "Planned"),
     "date": ("Datum", "Date"),
     "location": ("Locatie", "Location"),
     "mode": ("Vorm", "Form"),

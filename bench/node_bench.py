@@ -170,7 +170,7 @@ def _wait_for(url: str, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=60)
             return
         except requests.ConnectionError:
             time.sleep(0.2)

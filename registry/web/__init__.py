@@ -37,9 +37,6 @@ def conditional(body: bytes | str, media_type: str, vary: bool = True):
     """A response with a strong ETag from its body; 304 when the client already has it."""
     response = make_response(body)
     response.mimetype = media_type
-    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
-        response.mimetype = media_type
-        response.charset = "utf-8"
     if vary:
         response.vary.add("Accept")
     response.add_etag()

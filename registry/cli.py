@@ -122,9 +122,7 @@ def load(data_dir, files):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
 def export(data_dir, syntax, output):
     """Write the node's whole data as N-Quads or Turtle."""
-    import pyoxigraph as ox
-
-    import vocab
+    from registry.rdf import nquads_to_turtle
     from registry.store import open_store
 
     store = open_store(data_dir, _settings(data_dir))
@@ -133,8 +131,7 @@ def export(data_dir, syntax, output):
     finally:
         store.close()
     if syntax == "turtle":
-        triples = (q.triple for q in ox.parse(body, format=ox.RdfFormat.N_QUADS))
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES)
+        body = nquads_to_turtle(body)
     if output:
         output.write_bytes(body)
     else:

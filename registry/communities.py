@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -10,6 +9,7 @@ import pyoxigraph as ox
 from registry.places import parse_place
 from registry.queries import named
 from registry.store import Store
+from registry.store.cache import PerGeneration
 
 FACETS = ("theme", "kind", "level", "status", "perspective", "gemeente")
 MULTI = {"theme", "place", "perspective", "meeting"}
@@ -63,18 +63,10 @@ class CommunityIndex:
     """Summaries of every community in the store, rebuilt when the store changes."""
 
     def __init__(self, store: Store):
-        self.store = store
-        self._generation = None
-        self._summaries: list[CommunitySummary] = []
-        self._lock = threading.Lock()
+        self._summaries = PerGeneration(store, build_summaries)
 
     def summaries(self) -> list[CommunitySummary]:
-        generation = self.store.state()[0]
-        with self._lock:
-            if generation != self._generation:
-                self._summaries = build_summaries(self.store)
-                self._generation = generation
-            return self._summaries
+        return self._summaries.get()
 
     def search(self, filters: dict[str, str], text: str = "") -> list[CommunitySummary]:
         return [s for s in self.summaries() if s.matches(filters, text)]

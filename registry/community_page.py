@@ -85,7 +85,7 @@ def _meeting(d: Description, meeting: ox.NamedNode, label, lang: str) -> dict:
     }
 
 
-def schema_org(page: dict, base_url: str) -> str:
+def schema_org(page: dict) -> str:
     """schema.org JSON-LD for search engines, safe to embed in a <script> element."""
     document = {
         "@context": "https://schema.org",

@@ -1,7 +1,6 @@
 """Human labels for IRIs in the reader's language: shared schemes, then the node's own."""
 from __future__ import annotations
 
-import threading
 from functools import cache
 
 import pyoxigraph as ox
@@ -10,6 +9,7 @@ import vocab
 from registry.places import parse_place
 from registry.queries import named
 from registry.store import Store
+from registry.store.cache import PerGeneration
 
 LABEL_PREDICATES = {
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -32,13 +32,10 @@ class Labels:
     """Look labels up; refreshes the node's own labels when the store changes."""
 
     def __init__(self, store: Store):
-        self.store = store
-        self._generation = None
-        self._local: dict[str, dict[str, str]] = {}
-        self._lock = threading.Lock()
+        self._local = PerGeneration(store, local_labels)
 
     def label(self, iri: str, lang: str = "nl") -> str:
-        labels = vocabulary_labels().get(iri) or self._local_labels().get(iri)
+        labels = vocabulary_labels().get(iri) or self._local.get().get(iri)
         if labels:
             return labels.get(lang) or labels.get("nl") or labels.get("") or next(iter(labels.values()))
         place = parse_place(iri)
@@ -46,13 +43,11 @@ class Labels:
             return f"{place.kind} {place.code}"
         return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
-    def _local_labels(self) -> dict[str, dict[str, str]]:
-        generation = self.store.state()[0]
-        with self._lock:
-            if generation != self._generation:
-                local: dict[str, dict[str, str]] = {}
-                for row in self.store.select(named("communities/local_labels").text):
-                    label = row["label"]
-                    local.setdefault(row["thing"].value, {}).setdefault(label.language or "", label.value)
-                self._local, self._generation = local, generation
-            return self._local
+
+def local_labels(store: Store) -> dict[str, dict[str, str]]:
+    """Labels the node's own data gives to concepts, places and partners."""
+    local: dict[str, dict[str, str]] = {}
+    for row in store.select(named("communities/local_labels").text):
+        label = row["label"]
+        local.setdefault(row["thing"].value, {}).setdefault(label.language or "", label.value)
+    return local

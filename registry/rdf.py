@@ -72,6 +72,12 @@ def serialize(triples: Iterable[ox.Triple], syntax: Syntax) -> bytes:
     return ox.serialize(triples, format=syntax.ox_format, prefixes=vocab.PREFIXES)
 
 
+def nquads_to_turtle(nquads: bytes) -> bytes:
+    """Merge a dataset's graphs into one Turtle document (for `dump.ttl` and `export`)."""
+    triples = (quad.triple for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES)
+
+
 def inline_known_contexts(node):
     """Replace references to Bamboe's context URL by the shipped file; refuse other remote ones."""
     if isinstance(node, list):

@@ -8,9 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
-import vocab
+from registry import rdf
 from registry.communities import CommunityIndex
 from registry.labels import Labels
 from registry.sandbox import QueryPool
@@ -93,7 +91,7 @@ class Snapshots:
         generation, snapshot = self.current()
         path = Path(snapshot)
         if syntax_key == "turtle":
-            path = self._derived(path, path.with_name(f"dump-{generation}.ttl"), _to_turtle)
+            path = self._derived(path, path.with_name(f"dump-{generation}.ttl"), rdf.nquads_to_turtle)
         if gzipped:
             path = self._derived(path, path.with_name(path.name + ".gz"), gzip.compress)
         return generation, path
@@ -105,8 +103,3 @@ class Snapshots:
                 partial.write_bytes(convert(source.read_bytes()))
                 os.replace(partial, target)
         return target
-
-
-def _to_turtle(nquads: bytes) -> bytes:
-    triples = (quad.triple for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=vocab.PREFIXES)

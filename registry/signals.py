@@ -9,7 +9,6 @@ generation and day, since some signals depend on today's date.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,6 +17,7 @@ from rdflib.namespace import RDFS, SH
 
 import vocab
 from registry.store import Store
+from registry.store.cache import PerGeneration
 
 
 @dataclass(frozen=True)
@@ -56,21 +56,13 @@ class SignalIndex:
     """Which signals apply to which community, recomputed when data or day changes."""
 
     def __init__(self, store: Store):
-        self.store = store
-        self._key = None
-        self._by_community: dict[str, list[Signal]] = {}
-        self._lock = threading.Lock()
+        self._by_community = PerGeneration(store, compute, extra_key=dt.date.today)
 
     def for_community(self, community: str) -> list[Signal]:
         return self.all().get(community, [])
 
     def all(self) -> dict[str, list[Signal]]:
-        key = (self.store.state()[0], dt.date.today())
-        with self._lock:
-            if key != self._key:
-                self._by_community = compute(self.store)
-                self._key = key
-            return self._by_community
+        return self._by_community.get()
 
 
 def compute(store: Store) -> dict[str, list[Signal]]:

@@ -1,7 +1,6 @@
 """Documentation and entry points must not rot: settings, commands, the two README commands."""
 from __future__ import annotations
 
-import re
 
 from conftest import ROOT
 

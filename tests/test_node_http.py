@@ -207,3 +207,11 @@ def test_script_in_data_is_escaped(node):
     listing = requests.get(node.url + "praktijken", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in listing
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing
+
+
+def test_link_header_lists_every_alternate_syntax(node):
+    response = requests.get(node.url + COMMUNITY, headers={"Accept": "text/html"})
+    links = response.headers["Link"]
+    for path, media_type in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+                             ("nt", "application/n-triples"), ("rdf", "application/rdf+xml")):
+        assert f'</{COMMUNITY}.{path}>; rel="alternate"; type="{media_type}"' in links

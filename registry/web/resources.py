@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, g, render_template, request, url_for
+from flask import Blueprint, g, render_template, request
 
-from registry import communities, node as node_description
+import vocab
+from registry import communities, node as node_description, rdf
 from registry.community_page import community_page, schema_org
 from registry.description import Description
 from registry.errors import NotFound
@@ -13,7 +14,6 @@ from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
 
 blueprint = Blueprint("resources", __name__)
 OFFERED = [HTML, *RDF_TYPES]
-LP = "https://w3id.org/lerende-praktijken/def#"
 
 
 @blueprint.get("/")
@@ -68,25 +68,24 @@ def resource(path: str):
     else:
         response = conditional(_html(node, description, iri), HTML)
     response.headers["Link"] = ", ".join(
-        f'<{url_for("resources.resource", path=stem + "." + x)}>; rel="alternate"; type="{m}"'
-        for x, m in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"),
-                     ("rdf", "application/rdf+xml"))
+        f'</{prefix}/{stem}.{syntax.extensions[0]}>; rel="alternate"; type="{syntax.media_type}"'
+        for syntax in rdf.GRAPH_SYNTAXES
     )
     return response
 
 
 def _html(node, description: Description, iri: str) -> str:
     lang = g.get("lang", "nl")
-    if LP + "LearningCommunity" in description.types(iri):
+    if vocab.LP + "LearningCommunity" in description.types(iri):
         page = community_page(description, iri, node.labels, node.signals.for_community(iri), lang)
-        return render_template("community.html", page=page, schema_org=schema_org(page, node.settings["base_url"]))
+        return render_template("community.html", page=page, schema_org=schema_org(page))
     return render_template("resource.html", iri=iri, description=description, labels=node.labels)
 
 
 def _list_triples(found: list[communities.CommunitySummary]) -> list[ox.Triple]:
     a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     name = ox.NamedNode("http://schema.org/name")
-    kind = ox.NamedNode(LP + "LearningCommunity")
+    kind = ox.NamedNode(vocab.LP + "LearningCommunity")
     triples = []
     for summary in found:
         subject = ox.NamedNode(summary.iri)

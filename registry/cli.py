@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from registry.accounts import Accounts
 from registry.config import CONFIG_FILE, load_settings, write_config
 from registry.errors import BamboeError, ConfigError, ParseError, StoreError, ValidationError
 from registry.places import is_cbs_code
@@ -194,6 +195,88 @@ def get(data_dir, path, accept):
     sys.stdout.buffer.write(response.get_data())
     if response.status_code >= 400:
         sys.exit(1)
+
+
+@main.group()
+def user():
+    """Manage the node's editors and admins (kept in <data>/accounts.sqlite3)."""
+
+
+@user.command("add")
+@data_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor", show_default=True,
+              help="Editors edit communities; admins also see the audit trail.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin instead of prompting.")
+def user_add(data_dir, name, role, password_stdin):
+    """Create an account; asks for its password (at least 10 characters)."""
+    _settings(data_dir)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    account = Accounts(data_dir).add_user(name, password, role)
+    click.echo(f"Created {account.role} {account.name}.", err=True)
+
+
+@user.command("list")
+@data_option
+def user_list(data_dir):
+    """List accounts with their role."""
+    _settings(data_dir)
+    for account, created, disabled in Accounts(data_dir).users():
+        state = f"disabled {disabled}" if disabled else "active"
+        click.echo(f"{account.name}\t{account.role}\tcreated {created}\t{state}")
+
+
+@user.command("disable")
+@data_option
+@click.argument("name")
+def user_disable(data_dir, name):
+    """Disable an account and revoke its tokens."""
+    _settings(data_dir)
+    Accounts(data_dir).disable_user(name)
+    click.echo(f"Disabled {name} and revoked their tokens.", err=True)
+
+
+@main.group()
+def token():
+    """Manage API tokens (bearer tokens for /api/v1)."""
+
+
+@token.command("create")
+@data_option
+@click.option("--user", "user_name", required=True, help="Account the token acts for.")
+@click.option("--days", default=90, show_default=True, type=int, help="Days until the token expires.")
+@click.option("--label", default="", help="What the token is for, e.g. 'import script'.")
+def token_create(data_dir, user_name, days, label):
+    """Create a token and print it once on stdout; only its hash is kept."""
+    _settings(data_dir)
+    secret, created = Accounts(data_dir).create_token(user_name, days, label)
+    click.echo(secret)
+    click.echo(f"Token {created.id} for {created.user}, expires {created.expires}. "
+               "It is shown only now: store it safely.", err=True)
+
+
+@token.command("list")
+@data_option
+@click.option("--user", "user_name", default=None, help="Only this account's tokens.")
+def token_list(data_dir, user_name):
+    """List tokens (id, user, label, expiry, revocation); never their secret."""
+    _settings(data_dir)
+    for item in Accounts(data_dir).tokens(user_name):
+        state = f"revoked {item.revoked}" if item.revoked else f"expires {item.expires}"
+        click.echo(f"{item.id}\t{item.user}\t{item.label or '-'}\t{state}")
+
+
+@token.command("revoke")
+@data_option
+@click.argument("token_id")
+def token_revoke(data_dir, token_id):
+    """Revoke a token by its id (the 12 hex digits after bmb_)."""
+    _settings(data_dir)
+    Accounts(data_dir).revoke_token(token_id)
+    click.echo(f"Revoked token {token_id}.", err=True)
 
 
 def _settings(data_dir: Path) -> dict:

@@ -92,3 +92,44 @@ class TooManyQueries(BamboeError):
 
     status = 429
     title = "Te veel gelijktijdige queries"
+
+
+class InvalidInput(BamboeError):
+    """A request body with field errors; `context['fields']` lists every one at once."""
+
+    title = "Ongeldige invoer"
+
+
+class Unauthorized(BamboeError):
+    """No valid credentials: no token, an unknown, expired or revoked one, or no session."""
+
+    status = 401
+    title = "Niet aangemeld"
+
+
+class Forbidden(BamboeError):
+    """Valid credentials without the role the action needs."""
+
+    status = 403
+    title = "Geen toegang"
+
+
+class Gone(BamboeError):
+    """A resource that was deleted; its tombstone says when."""
+
+    status = 410
+    title = "Verwijderd"
+
+
+class PreconditionFailed(BamboeError):
+    """An If-Match that no longer matches: someone else changed the resource."""
+
+    status = 412
+    title = "Intussen gewijzigd"
+
+
+class PreconditionRequired(BamboeError):
+    """A write without If-Match, which would overwrite changes unseen."""
+
+    status = 428
+    title = "If-Match ontbreekt"

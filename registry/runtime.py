@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry import rdf
+from registry.accounts import Accounts
 from registry.communities import CommunityIndex
+from registry.editing.concepts import ConceptCatalogue
+from registry.editing.service import Editor
 from registry.labels import Labels
 from registry.sandbox import QueryPool
 from registry.signals import SignalIndex
@@ -36,6 +39,9 @@ class Node:
         self.labels = Labels(self.store)
         self.signals = SignalIndex(self.store)
         self.snapshots = Snapshots(self.store, self.data_dir / "run")
+        self.accounts = Accounts(self.data_dir)
+        self.concepts = ConceptCatalogue(self.store)
+        self.editor = Editor(self.store, self.settings, self.concepts, self.snapshots)
         s = self.settings
         self.pool = QueryPool(self.snapshots.current, s["sparql_workers"], s["sparql_timeout_s"],
                               s["sparql_memory_mb"], s["sparql_per_client"])
@@ -85,6 +91,15 @@ class Snapshots:
                         old.unlink(missing_ok=True)
                 self._current = (generation, str(path))
             return self._current
+
+    def purge(self) -> None:
+        """Remove every snapshot and dump file, so deleted data leaves no copy on disk."""
+        with self._lock:
+            for path in self.folder.glob("snapshot-*"):
+                path.unlink(missing_ok=True)
+            for path in self.folder.glob("dump-*"):
+                path.unlink(missing_ok=True)
+            self._current = None
 
     def dump_file(self, syntax_key: str, gzipped: bool) -> tuple[str, Path]:
         """The dump of the current generation in N-Quads or Turtle, made once and kept."""

@@ -33,6 +33,11 @@ class NamedQuery:
             text = re.sub(rf"[?$]{variable}\b", lambda _: str(term), text)
         return text
 
+    def bind_values(self, text: str, variable: str, terms: Iterable[Term]) -> str:
+        """Fill every empty `VALUES ?variable { }` block of `text` with the given terms."""
+        listed = " ".join(str(term) for term in terms if isinstance(term, Term))
+        return text.replace(f"VALUES ?{variable} {{ }}", f"VALUES ?{variable} {{ {listed} }}")
+
 
 @cache
 def named(name: str) -> NamedQuery:

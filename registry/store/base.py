@@ -18,6 +18,8 @@ from registry.queries import insert_data, named
 
 META_GRAPH = "urn:bamboe:meta"
 """Graph holding the store's change token; never dumped or published."""
+PRIVATE_GRAPHS = "urn:bamboe:"
+"""Graphs named under this prefix (meta, audit) are the node's own business: never dumped."""
 
 Solution = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 
@@ -72,9 +74,9 @@ class Store(ABC):
         self.update(named("store/drop_graph").bind(g=ox.NamedNode(graph)))
 
     def graphs(self) -> list[str]:
-        """Return the names of the graphs holding data, meta graph excluded."""
+        """Return the names of the graphs holding published data (private graphs excluded)."""
         rows = self.select(named("store/graphs").text)
-        return sorted(row["g"].value for row in rows if row["g"].value != META_GRAPH)
+        return sorted(row["g"].value for row in rows if not row["g"].value.startswith(PRIVATE_GRAPHS))
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         """Return every triple of one named graph."""

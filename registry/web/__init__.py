@@ -8,15 +8,18 @@ from registry.runtime import Node
 
 
 def init_app(app: Flask) -> None:
-    from registry.web import dump, i18n, problems, resources, security, sparql, vocabulary
+    from registry.web import api, auth, dump, editor, feed, i18n, problems, resources, security, sparql, vocabulary
 
     problems.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
+    api.init_app(app)
     app.jinja_env.globals.update(node_settings=lambda: current_app.config["BAMBOE"])
     app.jinja_env.filters.update(label_of=_label_of, local=_local)
-    for module in (resources, sparql, dump, vocabulary):
+    for module in (resources, sparql, dump, vocabulary, feed, editor):
         app.register_blueprint(module.blueprint)
+    auth.csrf.exempt(sparql.blueprint)  # public queries carry no session: nothing to forge
 
 
 def _label_of(iri: str, labels) -> str:

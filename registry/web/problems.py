@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from registry.errors import BamboeError
@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
 def problem(status: int, title: str, detail: str, **extra):
     """Build the response: problem+json unless the client prefers HTML."""
     wants_html = request.accept_mimetypes.best_match(["text/html", PROBLEM, "application/json"]) == "text/html"
-    if wants_html and not request.path.startswith("/sparql"):
+    if wants_html and not request.path.startswith(("/sparql", "/api/")):
         return make_response(render_template("error.html", status=status, title=title, detail=detail), status)
     body = {"type": "about:blank", "status": status, "title": title, "detail": detail,
             "instance": request.path, **extra}
@@ -33,6 +33,9 @@ def problem(status: int, title: str, detail: str, **extra):
 
 def _bamboe_error(error: BamboeError):
     extra = {}
+    if "fields" in error.context:
+        from registry.editing.messages import localised
+        extra["invalidParams"] = localised(error.context["fields"], g.get("lang", "nl"))
     if "results" in error.context:
         extra["errors"] = [vars(finding) for finding in error.context["results"]]
     response = problem(error.status, error.title, error.detail, **extra)
@@ -42,7 +45,11 @@ def _bamboe_error(error: BamboeError):
 
 
 def _http_error(error: HTTPException):
+    if error.code == 400 and request.path.startswith("/api/") and "JSON" in (error.description or ""):
+        return problem(400, "Ongeldige JSON", "The body is not valid JSON: " + (error.description or ""))
     response = problem(error.code or 500, error.name, error.description or error.name)
+    if error.code == 429:
+        response.headers.setdefault("Retry-After", "60")
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

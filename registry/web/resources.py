@@ -8,9 +8,11 @@ import vocab
 from registry import communities, node as node_description, rdf
 from registry.community_page import community_page, schema_org
 from registry.description import Description
-from registry.errors import NotFound
+from registry.errors import Gone, NotFound
 from registry.web import conditional, current_node, rdf_response
 from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
+
+TOMBSTONE = "https://www.w3.org/ns/activitystreams#Tombstone"
 
 blueprint = Blueprint("resources", __name__)
 OFFERED = [HTML, *RDF_TYPES]
@@ -62,6 +64,9 @@ def resource(path: str):
     description = Description(triples)
     if not description.predicates(iri):
         raise NotFound(f"Er is geen {iri} op deze node. Nothing is known about {iri} here.")
+    if TOMBSTONE in description.types(iri):
+        deleted = description.text(iri, TOMBSTONE.replace("Tombstone", "deleted"))
+        raise Gone(f"{iri} is verwijderd op {deleted}. It was deleted on {deleted}.", deleted=deleted)
     media_type = choose(OFFERED, ext)
     if media_type != HTML:
         response = rdf_response(triples, media_type)

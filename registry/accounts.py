@@ -1,0 +1,186 @@
+"""Editor and admin accounts and their API tokens, kept apart from the published data.
+
+Secrets never go into the RDF store (which is dumped and queryable): accounts live in
+`<data>/accounts.sqlite3`. Passwords and tokens are stored as argon2id hashes only.
+A token reads `bmb_<id>_<secret>`: the id finds the row, the secret is verified
+against its hash, so a lookup never scans every hash. Verified tokens are remembered
+for a minute (by SHA-256 of the token) to keep argon2's deliberate cost off every
+API call; revocation and expiry are still checked on every request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from registry.errors import BamboeError
+
+ACCOUNTS_FILE = "accounts.sqlite3"
+ROLES = ("editor", "admin")
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+MIN_PASSWORD = 10
+TOKEN_PATTERN = re.compile(r"^bmb_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+VERIFIED_TTL_S = 60
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY, role TEXT NOT NULL, password TEXT NOT NULL,
+    created TEXT NOT NULL, disabled TEXT);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name), hash TEXT NOT NULL,
+    label TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL, revoked TEXT);
+"""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class Token:
+    id: str
+    user: str
+    label: str
+    created: str
+    expires: str
+    revoked: str | None
+
+
+class Accounts:
+    """Users and tokens of one node."""
+
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / ACCOUNTS_FILE
+        self._hasher = PasswordHasher()
+        self._verified: dict[str, float] = {}
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.row_factory = sqlite3.Row
+        return db
+
+    # --- users -----------------------------------------------------------------
+
+    def add_user(self, name: str, password: str, role: str = "editor") -> User:
+        if not NAME_PATTERN.match(name):
+            raise BamboeError(f"{name!r} is not a valid user name: 2-40 of a-z, 0-9, '.', '_', '-'.")
+        if role not in ROLES:
+            raise BamboeError(f"role must be one of {', '.join(ROLES)}")
+        if len(password) < MIN_PASSWORD:
+            raise BamboeError(f"a password needs at least {MIN_PASSWORD} characters")
+        with self._connect() as db:
+            if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise BamboeError(f"user {name!r} already exists")
+            db.execute("INSERT INTO users VALUES (?, ?, ?, ?, NULL)",
+                       (name, role, self._hasher.hash(password), _now()))
+        return User(name, role)
+
+    def users(self) -> list[tuple[User, str, str | None]]:
+        with self._connect() as db:
+            rows = db.execute("SELECT name, role, created, disabled FROM users ORDER BY name").fetchall()
+        return [(User(r["name"], r["role"]), r["created"], r["disabled"]) for r in rows]
+
+    def disable_user(self, name: str) -> None:
+        """Disable a user and revoke all their tokens (kept for the audit trail)."""
+        with self._connect() as db:
+            if not db.execute("UPDATE users SET disabled = ? WHERE name = ?", (_now(), name)).rowcount:
+                raise BamboeError(f"no user {name!r}")
+            db.execute("UPDATE tokens SET revoked = ? WHERE user = ? AND revoked IS NULL", (_now(), name))
+        self._verified.clear()
+
+    def user(self, name: str) -> User | None:
+        with self._connect() as db:
+            row = db.execute("SELECT name, role FROM users WHERE name = ? AND disabled IS NULL", (name,)).fetchone()
+        return User(row["name"], row["role"]) if row else None
+
+    def check_password(self, name: str, password: str) -> User | None:
+        """The user if the password is right; spends the same time when the user is unknown."""
+        with self._connect() as db:
+            row = db.execute("SELECT name, role, password FROM users WHERE name = ? AND disabled IS NULL",
+                             (name,)).fetchone()
+        stored = row["password"] if row else _DUMMY_HASH
+        try:
+            self._hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return User(row["name"], row["role"]) if row else None
+
+    # --- tokens ----------------------------------------------------------------
+
+    def create_token(self, user: str, days: int = 90, label: str = "") -> tuple[str, Token]:
+        """Create a token; the secret is returned here once and never stored."""
+        if self.user(user) is None:
+            raise BamboeError(f"no active user {user!r}; create it with `bamboe user add`")
+        if not 1 <= days <= 3650:
+            raise BamboeError("--days must be between 1 and 3650")
+        token_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        created = _now()
+        expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)).replace(microsecond=0).isoformat()
+        with self._connect() as db:
+            db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                       (token_id, user, self._hasher.hash(secret), label, created, expires))
+        return f"bmb_{token_id}_{secret}", Token(token_id, user, label, created, expires, None)
+
+    def tokens(self, user: str | None = None) -> list[Token]:
+        query = "SELECT id, user, label, created, expires, revoked FROM tokens"
+        with self._connect() as db:
+            rows = db.execute(query + (" WHERE user = ?" if user else "") + " ORDER BY created",
+                              (user,) if user else ()).fetchall()
+        return [Token(*row) for row in rows]
+
+    def revoke_token(self, token_id: str) -> None:
+        with self._connect() as db:
+            if not db.execute("UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL",
+                              (_now(), token_id)).rowcount:
+                raise BamboeError(f"no active token {token_id!r}")
+        self._verified.clear()
+
+    def user_for_token(self, token: str) -> User | None:
+        """The active user a token belongs to, or None if it is unknown, expired or revoked."""
+        match = TOKEN_PATTERN.match(token)
+        if not match:
+            return None
+        token_id, secret = match.groups()
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT t.hash, t.expires, u.name, u.role FROM tokens t JOIN users u ON u.name = t.user "
+                "WHERE t.id = ? AND t.revoked IS NULL AND u.disabled IS NULL", (token_id,)).fetchone()
+        if row is None or row["expires"] <= _now():
+            return None
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        with self._lock:
+            fresh = self._verified.get(digest, 0) > time.monotonic()
+        if not fresh:
+            try:
+                self._hasher.verify(row["hash"], secret)
+            except (VerificationError, InvalidHashError):
+                return None
+            with self._lock:
+                self._verified[digest] = time.monotonic() + VERIFIED_TTL_S
+        return User(row["name"], row["role"])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+_DUMMY_HASH = PasswordHasher().hash("not-a-real-password")

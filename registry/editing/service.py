@@ -1,0 +1,406 @@
+"""Edit a node's resources: read, create, replace, patch and delete, with the checks a
+shared registry needs. Both the JSON API and the HTML forms go through here.
+
+Every write is one SPARQL update: the resource's old description out, the new one
+in, its tombstone (on delete) and its audit record, plus the store's change token.
+Writes are serialised by a lock and guarded by ETags, so two editors never
+overwrite each other silently. Validation runs in two layers: the schema (shape of
+the JSON, known concepts) and then SHACL on the community the write touches, which
+also yields the reflection signals returned with a successful write.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import threading
+import unicodedata
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import marshmallow as ma
+import pyoxigraph as ox
+
+from registry.accounts import User
+from registry.communities import describe
+from registry.editing import fields as rdf_fields
+from registry.editing.concepts import ConceptCatalogue
+from registry.editing.mapping import RDF_TYPE, blank_closure, from_triples, owned, to_triples
+from registry.editing.privacy import personal_data
+from registry.editing.messages import field_errors, shacl_field
+from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
+from registry.errors import (BamboeError, Gone, InvalidInput, NotFound, PreconditionFailed,
+                             PreconditionRequired)
+from registry.node import data_graph
+from registry.places import parse_place
+from registry.queries import insert_data, named
+from registry.validation import Finding, validate
+
+AS = "https://www.w3.org/ns/activitystreams#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+AUDIT_GRAPH = "urn:bamboe:audit"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+class Conflict(BamboeError):
+    status = 409
+    title = "Conflict"
+
+
+@dataclass
+class Saved:
+    """The outcome of a write: the resource as it now reads, its ETag and its signals."""
+
+    kind: str
+    iri: str
+    data: dict
+    etag: str
+    warnings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a resource lives: its kind, its IRI and (for nested kinds) its community."""
+
+    kind: str
+    iri: str
+    community: str | None
+
+    @property
+    def schema(self):
+        return KINDS[self.kind]
+
+
+class Editor:
+    def __init__(self, store, settings: dict, concepts: ConceptCatalogue, snapshots=None):
+        self.store = store
+        self.base = settings["base_url"]
+        self.graph = ox.NamedNode(data_graph(self.base))
+        self.concepts = concepts
+        self.snapshots = snapshots
+        self._lock = threading.Lock()
+
+    # --- addresses -------------------------------------------------------------------
+
+    def address(self, kind: str, slug: str, community: str | None = None) -> Address:
+        if kind not in KINDS or not SLUG.match(slug) or (community is not None and not SLUG.match(community)):
+            raise NotFound(f"No {kind} {slug!r} here.")
+        if KINDS[kind] in NESTED:
+            parent = self.base + "praktijken/" + community
+            return Address(kind, f"{parent}/{kind}/{slug}", parent)
+        return Address(kind, f"{self.base}{kind}/{slug}", None)
+
+    @contextmanager
+    def loading(self):
+        """Let the schemas' concept checks see this node's catalogue."""
+        token = rdf_fields.catalogue.set(self.concepts)
+        try:
+            yield
+        finally:
+            rdf_fields.catalogue.reset(token)
+
+    def load(self, kind: str, payload, partial: bool = False) -> dict:
+        """Validate JSON against a kind's schema; every field error at once."""
+        if not isinstance(payload, dict):
+            raise InvalidInput("The body must be a JSON object.", fields=[{"name": "", "code": "invalid-object"}])
+        with self.loading():
+            try:
+                return KINDS[kind]().load(payload, partial=partial)
+            except ma.ValidationError as error:
+                raise InvalidInput("Some fields are not valid.", fields=field_errors(error.messages)) from None
+
+    # --- reads -----------------------------------------------------------------------
+
+    def _description(self, iri: str) -> list[ox.Triple]:
+        triples = self.store.construct(named("editing/description").bind(resource=ox.NamedNode(iri), graph=self.graph))
+        return list(dict.fromkeys(triples))  # a CONSTRUCT may repeat a triple once per matching row
+
+    def read(self, address: Address) -> Saved:
+        triples = self._description(address.iri)
+        subject = ox.NamedNode(address.iri)
+        types = {t.object.value for t in triples if t.subject == subject and t.predicate == RDF_TYPE}
+        if AS + "Tombstone" in types:
+            deleted = next((t.object.value for t in triples if t.predicate.value == AS + "deleted"), "")
+            raise Gone(f"{address.iri} was deleted on {deleted}.", deleted=deleted)
+        if address.schema.Meta.rdf_type not in types:
+            raise NotFound(f"No {address.kind} at {address.iri}.")
+        if address.community and not self._exists_typed(address.community, Praktijk.Meta.rdf_type):
+            raise NotFound(f"No community at {address.community}.")
+        data = from_triples(address.schema, triples, subject)
+        return Saved(address.kind, address.iri, data, _etag(triples, subject))
+
+    def _exists_typed(self, iri: str, rdf_type: str) -> bool:
+        return any(t.predicate == RDF_TYPE and t.object.value == rdf_type and t.subject.value == iri
+                   for t in self._description(iri))
+
+    def children(self, community: str) -> dict[str, list[str]]:
+        """Ids of a community's meetings, reports and results."""
+        rows = self.store.select(named("editing/below").bind(prefix=ox.Literal(community + "/"), graph=self.graph))
+        found: dict[str, list[str]] = {schema.Meta.collection: [] for schema in NESTED}
+        for row in rows:
+            rest = row["resource"].value.removeprefix(community + "/").split("/")
+            if len(rest) == 2 and rest[0] in found:
+                found[rest[0]].append(rest[1])
+        return {key: sorted(values) for key, values in found.items()}
+
+    def list(self, kind: str, community: str | None = None) -> list[str]:
+        """Slugs of the resources of one kind (of one community for nested kinds)."""
+        if community is not None:
+            parent = self.address("praktijken", community)
+            self.read(parent)
+            return self.children(parent.iri)[kind]
+        prefix = f"{self.base}{kind}/"
+        rows = self.store.select(named("editing/below").bind(prefix=ox.Literal(prefix), graph=self.graph))
+        rdf_type = KINDS[kind].Meta.rdf_type
+        slugs = []
+        for row in rows:
+            rest = row["resource"].value.removeprefix(prefix)
+            if "/" not in rest and SLUG.match(rest):
+                slugs.append(rest)
+        return sorted(s for s in slugs if self._exists_typed(prefix + s, rdf_type)) if kind == "begrippen" else sorted(slugs)
+
+    # --- writes ----------------------------------------------------------------------
+
+    def create(self, kind: str, data: dict, user: User, community: str | None = None,
+               slug: str | None = None) -> Saved:
+        with self._lock:
+            if community is not None:
+                self.read(self.address("praktijken", community))
+            slug = self._free_slug(kind, slug or _slug_for(kind, data), community)
+            address = self.address(kind, slug, community)
+            return self._write(address, data, [], user, AS + "Create", fields_changed=sorted(data))
+
+    def replace(self, address: Address, data: dict, user: User, if_match: str | None) -> Saved:
+        with self._lock:
+            current = self._guard(address, if_match)
+            old = self._description(address.iri)
+            changed = sorted(k for k in set(data) | set(current.data) if data.get(k) != current.data.get(k))
+            return self._write(address, data, old, user, AS + "Update", fields_changed=changed)
+
+    def patch(self, address: Address, changes: dict, user: User, if_match: str | None) -> Saved:
+        """JSON Merge Patch (RFC 7396): given fields replace, null removes, others stay."""
+        with self._lock:
+            current = self._guard(address, if_match)
+            schema = address.schema()
+            merged = {**schema.dump(current.data), **{k: v for k, v in changes.items()}}
+            merged = {k: v for k, v in merged.items() if v is not None}
+            data = self.load(address.kind, merged)
+            old = self._description(address.iri)
+            return self._write(address, data, old, user, AS + "Update", fields_changed=sorted(changes))
+
+    def delete(self, address: Address, user: User, if_match: str | None) -> None:
+        with self._lock:
+            self._guard(address, if_match)
+            if address.kind == "begrippen" and self.store.ask(
+                    named("editing/in_use").bind(resource=ox.NamedNode(address.iri), graph=self.graph)):
+                raise Conflict(f"{address.iri} is still used; remove it from the communities first.")
+            doomed = [address.iri]
+            if address.kind == "praktijken":
+                doomed += [f"{address.iri}/{kind}/{slug}" for kind, slugs in self.children(address.iri).items()
+                           for slug in slugs]
+            elif address.kind == "bijeenkomsten":
+                doomed += self._reports_on(address)  # a report of a deleted meeting goes with it
+            now = _now()
+            tombstones = [t for iri in doomed for t in _tombstone(iri, self._type_of(iri), now)]
+            update = " ;\n".join(self._for_each(name, doomed) for name in ("editing/delete_description", "editing/unlink"))
+            update += " ;\n" + insert_data(self.graph.value, tombstones)
+            update += " ;\n" + _audit(AS + "Delete", address.iri, user, now, "")
+            self.store.update(update)
+        if self.snapshots is not None:
+            self.snapshots.purge()
+
+    def _for_each(self, name: str, iris: list[str]) -> str:
+        query = named(name)
+        return query.bind_values(query.bind(graph=self.graph), "resource", [ox.NamedNode(i) for i in iris])
+
+    def _reports_on(self, meeting: Address) -> list[str]:
+        prefix = meeting.community + "/verslagen/"
+        rows = self.store.select(named("editing/below").bind(prefix=ox.Literal(prefix), graph=self.graph))
+        reports = []
+        for row in rows:
+            iri = row["resource"].value
+            if any(t.predicate.value.endswith("#reportsOn") and t.object.value == meeting.iri
+                   for t in self._description(iri)):
+                reports.append(iri)
+        return reports
+
+    def _type_of(self, iri: str) -> str | None:
+        subject = ox.NamedNode(iri)
+        return next((t.object.value for t in self._description(iri)
+                     if t.subject == subject and t.predicate == RDF_TYPE), None)
+
+    def _guard(self, address: Address, if_match: str | None) -> Saved:
+        current = self.read(address)
+        if not if_match:
+            raise PreconditionRequired("Send If-Match with the ETag you read, so no change is overwritten unseen.")
+        tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+        if "*" not in tags and f'"{current.etag}"' not in tags and current.etag not in tags:
+            raise PreconditionFailed("Someone changed this resource after you read it; read it again and redo your change.",
+                                     etag=current.etag)
+        return current
+
+    def _free_slug(self, kind: str, wanted: str, community: str | None) -> str:
+        if not SLUG.match(wanted):
+            raise InvalidInput("The id is not valid.", fields=[{"name": "id", "code": "bad-id"}])
+        slug, n = wanted, 1
+        while self.store.ask(named("editing/exists").bind(
+                resource=ox.NamedNode(self.address(kind, slug, community).iri), graph=self.graph)):
+            n += 1
+            slug = f"{wanted[:95]}-{n}"
+        return slug
+
+    def _write(self, address: Address, data: dict, old: list[ox.Triple], user: User, activity: str,
+               fields_changed: list[str]) -> Saved:
+        subject = ox.NamedNode(address.iri)
+        schema = address.schema
+        data = dict(data)
+        consent = data.pop("toestemming", None)
+        if not consent and (personal := personal_data(data)):
+            raise InvalidInput("Personal data is not published without recorded consent.", fields=personal)
+        if consent:
+            fields_changed = [*fields_changed, f"toestemming: {consent}"]
+        if schema.__name__ == "Verslag":
+            meeting = f"{address.community}/bijeenkomsten/{data['bijeenkomst']}"
+            if not self._exists_typed(meeting, KINDS["bijeenkomsten"].Meta.rdf_type):
+                raise InvalidInput("Some fields are not valid.",
+                                   fields=[{"name": "bijeenkomst", "code": "unknown-meeting"}])
+        if schema is Begrip and not self.concepts.all().get(data["breder"]):
+            raise InvalidInput("Some fields are not valid.", fields=[{"name": "breder", "code": "unknown-concept"}])
+        triples = self._build(address, data, old)
+        warnings = self._check(address, triples)
+        update = self._for_each("editing/delete_description", [address.iri])
+        update += " ;\n" + insert_data(self.graph.value, triples)
+        update += " ;\n" + _audit(activity, address.iri, user, _now(), ", ".join(fields_changed))
+        self.store.update(update)
+        saved = self.read(address)
+        saved.warnings = warnings
+        return saved
+
+    def _build(self, address: Address, data: dict, old: list[ox.Triple]) -> list[ox.Triple]:
+        """The resource's new triples: what the schema maps, what it does not model, and links."""
+        subject = ox.NamedNode(address.iri)
+        schema = address.schema
+        kept = _kept(schema, old, subject)
+        new = kept + to_triples(schema, data, subject, parent=address.community)
+        if address.kind == "praktijken":
+            new.append(ox.Triple(subject, ox.NamedNode("http://purl.org/dc/terms/publisher"),
+                                 ox.NamedNode(self.base + "werkplaats")))
+        if schema is Begrip:
+            new.append(ox.Triple(subject, ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
+                                 ox.NamedNode(self.base + "begrippen")))
+        extra = self._new_places(new)
+        link = getattr(schema.Meta, "link", None)
+        if link:
+            extra.append(ox.Triple(ox.NamedNode(address.community), ox.NamedNode(link), subject))
+        return new + extra
+
+    def preview(self, data: dict, slug: str | None = None) -> list[Finding]:
+        """The signals a community would have if saved like this; nothing is written."""
+        iri = self.address("praktijken", slug).iri if slug else self.base + "praktijken/_voorbeeld"
+        address = Address("praktijken", iri, None)
+        data = {k: v for k, v in data.items() if k != "toestemming"}
+        return self._check(address, self._build(address, data, self._description(iri) if slug else []))
+
+    def _new_places(self, triples: list[ox.Triple]) -> list[ox.Triple]:
+        """Describe a wijk or buurt the data names for the first time (code, year, gemeente)."""
+        known = {row["place"].value for row in self.store.select(named("editing/known_places").bind(graph=self.graph))}
+        out = []
+        for iri in {t.object.value for t in triples if t.predicate.value == "http://purl.org/dc/terms/spatial"}:
+            place = parse_place(iri)
+            if place and place.kind in ("wijk", "buurt") and iri not in known:
+                out += _place_triples(place)
+        return out
+
+    def _check(self, address: Address, new: list[ox.Triple]) -> list[Finding]:
+        """SHACL on the community the write touches; violations refuse, warnings return."""
+        community = address.community or (address.iri if address.kind == "praktijken" else None)
+        subject = ox.NamedNode(address.iri)
+        context: list[ox.Triple] = []
+        if community:
+            context = describe(self.store, community)
+            stale = set(blank_closure(context, subject))
+            context = [t for t in context if t not in stale and not (t.subject == subject)]
+        context += self.store.construct(named("editing/local_concept_triples").bind(graph=self.graph))
+        report = validate(context + new)
+        if report.violations:
+            raise InvalidInput("The data breaks the registry's rules.",
+                               fields=[shacl_field(address.schema, finding, new) for finding in report.violations])
+        return [w for w in report.warnings if w.focus == community]
+
+
+def _kept(schema, old: list[ox.Triple], subject: ox.NamedNode) -> list[ox.Triple]:
+    """The stored triples a replace keeps: what the schema does not model (and not a tombstone)."""
+    kept = []
+    for triple in old:
+        if triple.subject != subject or owned(schema, triple):
+            continue
+        if triple.predicate == RDF_TYPE and triple.object.value == AS + "Tombstone":
+            continue
+        if triple.predicate.value.startswith(AS):
+            continue
+        kept.append(triple)
+        if isinstance(triple.object, ox.BlankNode):
+            kept += [t for t in blank_closure(old, triple.object)]
+    return kept
+
+
+def _place_triples(place) -> list[ox.Triple]:
+    lp, skos, schema = "https://w3id.org/lerende-praktijken/def#", "http://www.w3.org/2004/02/skos/core#", "http://schema.org/"
+    iri = ox.NamedNode(place.iri)
+    year = place.iri.rsplit("/", 2)[-2]
+    container = (f"https://identifier.overheid.nl/tooi/id/gemeente/{place.gemeente.lower()}" if place.kind == "wijk"
+                 else place.iri.rsplit("/", 1)[0] + "/WK" + place.code[2:8])
+    name = ("Wijk " if place.kind == "wijk" else "Buurt ") + place.code
+    return [
+        ox.Triple(iri, RDF_TYPE, ox.NamedNode(lp + ("Wijk" if place.kind == "wijk" else "Buurt"))),
+        ox.Triple(iri, ox.NamedNode(schema + "name"), ox.Literal(name)),
+        ox.Triple(iri, ox.NamedNode(skos + "notation"), ox.Literal(place.code)),
+        ox.Triple(iri, ox.NamedNode(lp + "cbsYear"), ox.Literal(year, datatype=ox.NamedNode(XSD + "gYear"))),
+        ox.Triple(iri, ox.NamedNode(schema + "containedInPlace"), ox.NamedNode(container)),
+    ]
+
+
+def _tombstone(iri: str, former: str | None, when: str) -> list[ox.Triple]:
+    subject = ox.NamedNode(iri)
+    triples = [ox.Triple(subject, RDF_TYPE, ox.NamedNode(AS + "Tombstone")),
+               ox.Triple(subject, ox.NamedNode(AS + "deleted"), ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime")))]
+    if former:
+        triples.append(ox.Triple(subject, ox.NamedNode(AS + "formerType"), ox.NamedNode(former)))
+    return triples
+
+
+def _audit(activity: str, iri: str, user: User, when: str, summary: str) -> str:
+    return named("editing/audit").bind(
+        activity=ox.NamedNode(f"urn:bamboe:activity:{uuid.uuid4()}"),
+        type=ox.NamedNode(activity), object=ox.NamedNode(iri),
+        agent=ox.NamedNode(f"urn:bamboe:user:{user.name}"),
+        time=ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime")),
+        summary=ox.Literal(summary),
+    )
+
+
+def _etag(triples: list[ox.Triple], subject) -> str:
+    """A hash of the description that does not depend on blank node labels."""
+    def term(t, depth=0):
+        if isinstance(t, ox.BlankNode) and depth < 3:
+            inner = sorted(f"{p} {term(o, depth + 1)}" for s, p, o in
+                           ((x.subject, x.predicate, x.object) for x in triples) if s == t)
+            return "[" + " ; ".join(inner) + "]"
+        return str(t)
+    lines = sorted(f"{t.predicate} {term(t.object)}" for t in triples if t.subject == subject)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
+def _slug_for(kind: str, data: dict) -> str:
+    if kind in ("bijeenkomsten",):
+        return data["datum"].isoformat()
+    if kind == "verslagen":
+        return data["bijeenkomst"]
+    text = data.get("naam") or data.get("label") or "item"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "item"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()

@@ -1,0 +1,307 @@
+"""JSON API v1 for editors, after the Dutch API Design Rules (Logius).
+
+Dutch plural nouns in kebab-case, the major version in the path, `API-Version` on
+every response, problem+json errors with every field error at once (400, never 422),
+405 with `Allow`, 406/415, ETags with If-Match (412 when stale, 428 when missing).
+OpenAPI 3 is generated from the marshmallow schemas by flask-smorest and served at
+/api/v1/openapi.json (no auth, CORS *); /api/v1/docs renders it with a Swagger UI
+the node serves itself, so it works offline.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import marshmallow as ma
+import swagger_ui_bundle
+from flask import Flask, g, jsonify, render_template, request, send_from_directory
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+
+from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
+from registry.editing.service import Address, Saved
+from registry.errors import InvalidInput, NotAcceptable
+from registry.web import current_node
+from registry.web.auth import WRITE_LIMIT, bearer_user, csrf, limiter
+
+VERSION = "1.0.0"
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+SWAGGER_FILES = {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"}
+
+
+class Problem(ma.Schema):
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    instance = ma.fields.String()
+    invalidParams = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Every field error at once: name, code and reason (in the Accept-Language)."})
+
+
+class BamboeApi(Api):
+    """flask-smorest without its own error handler: the node's problem+json handler answers."""
+
+    ERROR_SCHEMA = Problem
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = BamboeApi()
+blueprint = Blueprint("api_v1", __name__, url_prefix="/api/v1",
+                      description="Lerende praktijken van deze node lezen en bewerken.")
+BEARER = [{"bearer": []}]
+
+
+def init_app(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="Bamboe API", API_VERSION=VERSION, OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Schrijf-API van een Bamboe-node. Lezen is openbaar; schrijven vraagt een "
+                                    "token (`bamboe token create`). Write API of a Bamboe node.",
+                     "contact": {"email": app.config["BAMBOE"]["contact"] or "bamboe@example.org"}},
+            "servers": [{"url": app.config["BAMBOE"]["base_url"].rstrip("/")}],
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        },
+    )
+    api.init_app(app)
+    api.register_blueprint(blueprint)
+    csrf.exempt(blueprint)
+    limiter.limit(WRITE_LIMIT, methods=["POST", "PUT", "PATCH", "DELETE"])(blueprint)
+    app.after_request(_version)
+
+
+@blueprint.before_request
+def _negotiate():
+    if "lang" not in request.args:
+        g.lang = request.accept_languages.best_match(["nl", "en"]) or "nl"
+    if request.endpoint and request.endpoint.startswith("api_v1.docs"):
+        return
+    accepted = request.accept_mimetypes
+    if request.headers.get("Accept") and not (accepted.best_match(["application/json", "application/problem+json"])):
+        raise NotAcceptable("This API speaks JSON only: send Accept: application/json.")
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype not in JSON_TYPES:
+        from werkzeug.exceptions import UnsupportedMediaType
+        raise UnsupportedMediaType("Send the body as application/json (or application/merge-patch+json for PATCH).")
+
+
+def _version(response):
+    if request.path.startswith("/api/v1"):
+        response.headers["API-Version"] = VERSION
+    return response
+
+
+def _body() -> dict:
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise InvalidInput("The body is not valid JSON.", fields=[{"name": "", "code": "invalid-object"}])
+    return payload
+
+
+def represent(saved: Saved, signals: list | None = None) -> dict:
+    """The stored resource as API JSON: its data plus id, links, children and signals."""
+    node = current_node()
+    base = node.settings["base_url"]
+    path = saved.iri.removeprefix(base)
+    data = dict(saved.data)
+    data["id"] = saved.iri
+    data["_links"] = {"self": {"href": f"/api/v1/{path}"}, "html": {"href": f"/{path}"},
+                      "turtle": {"href": f"/{path}.ttl"}}
+    lang = g.get("lang", "nl")
+    community = saved.iri if saved.kind == "praktijken" else (
+        saved.iri.rsplit("/", 2)[0] if saved.kind in {s.Meta.collection for s in NESTED} else None)
+    if saved.kind == "praktijken":
+        data.update(node.editor.children(saved.iri))
+    if community:
+        if signals is None:
+            data["signalen"] = [{"regel": f"https://w3id.org/lerende-praktijken/shapes#{s.key}",
+                                 "bericht": s.message.get(lang) or s.message.get("nl", "")}
+                                for s in node.signals.for_community(community)]
+        else:
+            data["signalen"] = [{"regel": f.shape, "bericht": f.message_en if lang == "en" else f.message_nl}
+                                for f in signals]
+    return data
+
+
+def _respond(saved: Saved, status: int = 200, signals=None):
+    headers = {"ETag": f'"{saved.etag}"'}
+    if status == 201:
+        headers["Location"] = f"/api/v1/{saved.iri.removeprefix(current_node().settings['base_url'])}"
+    return represent(saved, signals), status, headers
+
+
+def _page_args() -> tuple[int, int]:
+    errors = []
+    values = {}
+    for name, default, high in (("pagina", 1, 1_000_000), ("perPagina", 20, 100)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or not 1 <= int(raw) <= high:
+            errors.append({"name": name, "code": "range"})
+        else:
+            values[name] = int(raw)
+    if errors:
+        raise InvalidInput("Some query parameters are not valid.", fields=errors)
+    return values["pagina"], values["perPagina"]
+
+
+def _paged(slugs: list[str], read):
+    page, size = _page_args()
+    total = len(slugs)
+    items = [represent(read(slug)) for slug in slugs[(page - 1) * size: page * size]]
+    last = max(1, math.ceil(total / size))
+    links = []
+    args = {k: v for k, v in request.args.items() if k not in ("pagina",)}
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    for rel, number in (("first", 1), ("prev", page - 1), ("next", page + 1), ("last", last)):
+        if 1 <= number <= last and not (rel in ("prev", "next") and number == page):
+            links.append(f'<{request.path}?pagina={number}{"&" + query if query else ""}>; rel="{rel}"')
+    headers = {"X-Total-Count": str(total), "X-Pagination-Page": str(page), "X-Pagination-Limit": str(size)}
+    if links:
+        headers["Link"] = ", ".join(links)
+    return items, 200, headers
+
+
+def _write(status: int, action):
+    user = bearer_user()
+    saved = action(user)
+    return _respond(saved, status, saved.warnings)
+
+
+# --- views, one pair per kind ------------------------------------------------------
+
+def _collection_view(schema):
+    kind = schema.Meta.collection
+    nested = schema in NESTED
+
+    class Collection(MethodView):
+        @blueprint.response(200, schema(many=True))
+        @blueprint.doc(summary=f"List {kind}", parameters=[
+            {"in": "query", "name": "pagina", "schema": {"type": "integer", "minimum": 1}},
+            {"in": "query", "name": "perPagina", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+        ] + ([{"in": "query", "name": n, "schema": {"type": "string"}} for n in ("thema", "soort", "niveau", "status", "q")]
+             if kind == "praktijken" else []))
+        def get(self, community=None):
+            editor = current_node().editor
+            if kind == "praktijken":
+                slugs = _filtered_communities()
+            else:
+                slugs = editor.list(kind, community)
+            return _paged(slugs, lambda slug: editor.read(editor.address(kind, slug, community)))
+
+        @blueprint.doc(summary=f"Create in {kind}", security=BEARER,
+                       requestBody={"required": True, "content": {"application/json": {"schema": schema}}})
+        @blueprint.response(201, schema, headers={"ETag": {"schema": {"type": "string"}},
+                                                   "Location": {"schema": {"type": "string"}}})
+        @blueprint.alt_response(400, schema=Problem, description="Field errors (every one at once)")
+        @blueprint.alt_response(401, schema=Problem, description="No valid token")
+        def post(self, community=None):
+            editor = current_node().editor
+            bearer_user()
+            data = editor.load(kind, _body())
+            return _write(201, lambda user: editor.create(kind, data, user, community))
+
+    Collection.__name__ = f"{kind.title()}Collection"
+    return Collection
+
+
+def _item_view(schema):
+    kind = schema.Meta.collection
+    etag_header = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+                   "description": "The ETag of the version you read."}
+
+    class Item(MethodView):
+        def _address(self, slug, community) -> Address:
+            return current_node().editor.address(kind, slug, community)
+
+        @blueprint.response(200, schema, headers={"ETag": {"schema": {"type": "string"}}})
+        @blueprint.alt_response(404, schema=Problem, description="Not found")
+        @blueprint.alt_response(410, schema=Problem, description="Deleted (tombstone)")
+        @blueprint.doc(summary=f"Read one of {kind}")
+        def get(self, slug, community=None):
+            saved = current_node().editor.read(self._address(slug, community))
+            if f'"{saved.etag}"' in request.headers.get("If-None-Match", ""):
+                return "", 304, {"ETag": f'"{saved.etag}"'}
+            return _respond(saved)
+
+        @blueprint.doc(summary=f"Replace one of {kind}", security=BEARER, parameters=[etag_header],
+                       requestBody={"required": True, "content": {"application/json": {"schema": schema}}})
+        @blueprint.response(200, schema)
+        @blueprint.alt_response(400, schema=Problem, description="Field errors")
+        @blueprint.alt_response(412, schema=Problem, description="Changed since you read it")
+        @blueprint.alt_response(428, schema=Problem, description="If-Match missing")
+        def put(self, slug, community=None):
+            editor = current_node().editor
+            address = self._address(slug, community)
+            bearer_user()
+            data = editor.load(kind, _body())
+            return _write(200, lambda user: editor.replace(address, data, user, request.headers.get("If-Match")))
+
+        @blueprint.doc(summary=f"Change fields of one of {kind} (JSON Merge Patch)", security=BEARER,
+                       parameters=[etag_header],
+                       requestBody={"required": True, "content": {"application/merge-patch+json": {"schema": schema}}})
+        @blueprint.response(200, schema)
+        @blueprint.alt_response(400, schema=Problem, description="Field errors")
+        @blueprint.alt_response(412, schema=Problem, description="Changed since you read it")
+        def patch(self, slug, community=None):
+            editor = current_node().editor
+            address = self._address(slug, community)
+            bearer_user()
+            changes = _body()
+            nulls = {k: None for k, v in changes.items() if v is None} if isinstance(changes, dict) else {}
+            loaded = editor.load(kind, {k: v for k, v in changes.items() if v is not None}
+                                 if isinstance(changes, dict) else changes, partial=True)
+            return _write(200, lambda user: editor.patch(address, {**loaded, **nulls}, user,
+                                                         request.headers.get("If-Match")))
+
+        @blueprint.doc(summary=f"Delete one of {kind} (leaves a tombstone)", security=BEARER, parameters=[etag_header])
+        @blueprint.response(204)
+        @blueprint.alt_response(412, schema=Problem, description="Changed since you read it")
+        def delete(self, slug, community=None):
+            user = bearer_user()
+            current_node().editor.delete(self._address(slug, community), user, request.headers.get("If-Match"))
+            return "", 204
+
+    Item.__name__ = f"{kind.title()}Item"
+    return Item
+
+
+def _filtered_communities() -> list[str]:
+    node = current_node()
+    filters = {key: request.args[key] for key in ("thema", "soort", "niveau", "status") if request.args.get(key)}
+    facet = {"thema": "theme", "soort": "kind", "niveau": "level", "status": "status"}
+    found = node.index.search({facet[k]: v for k, v in filters.items()}, request.args.get("q", ""))
+    prefix = node.settings["base_url"] + "praktijken/"
+    return sorted(s.iri.removeprefix(prefix) for s in found if s.iri.startswith(prefix) and "/" not in s.iri.removeprefix(prefix))
+
+
+for _schema in (Praktijk, Begrip):
+    _kind = _schema.Meta.collection
+    blueprint.add_url_rule(f"/{_kind}", view_func=_collection_view(_schema).as_view(f"{_kind}_collection"))
+    blueprint.add_url_rule(f"/{_kind}/<slug>", view_func=_item_view(_schema).as_view(f"{_kind}_item"))
+for _schema in NESTED:
+    _kind = _schema.Meta.collection
+    blueprint.add_url_rule(f"/praktijken/<community>/{_kind}",
+                           view_func=_collection_view(_schema).as_view(f"{_kind}_collection"))
+    blueprint.add_url_rule(f"/praktijken/<community>/{_kind}/<slug>",
+                           view_func=_item_view(_schema).as_view(f"{_kind}_item"))
+
+
+@blueprint.route("/docs")
+@blueprint.doc(hide=True)
+def docs():
+    """Swagger UI over the OpenAPI document, with scripts served by this node."""
+    return render_template("api_docs.html"), 200, {"Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")}
+
+
+@blueprint.route("/docs/static/<name>")
+@blueprint.doc(hide=True)
+def docs_static(name: str):
+    if name not in SWAGGER_FILES:
+        from registry.errors import NotFound
+        raise NotFound(f"No file {name} here.")
+    return send_from_directory(SWAGGER_DIR, name, max_age=86400)

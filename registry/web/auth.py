@@ -1,0 +1,65 @@
+"""Who may write: bearer tokens for the API, a session (with CSRF) for the forms.
+
+Reads stay public. Login attempts and API writes are rate limited per client address
+(Flask-Limiter, in-process memory: one node process, one count).
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, g, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+from registry.accounts import User
+from registry.errors import Forbidden, Unauthorized
+from registry.web import current_node
+
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)
+csrf = CSRFProtect()
+LOGIN_LIMIT = "5 per minute; 30 per hour"
+WRITE_LIMIT = "120 per minute"
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=app.config["BAMBOE"]["base_url"].startswith("https://"),
+                      PERMANENT_SESSION_LIFETIME=8 * 3600)
+    limiter.init_app(app)
+    csrf.init_app(app)
+
+
+def bearer_user() -> User:
+    """The user of the request's bearer token; 401 when there is none or it is not valid."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send an API token: Authorization: Bearer bmb_... (create one with `bamboe token create`).")
+    user = current_node().accounts.user_for_token(token.strip())
+    if user is None:
+        raise Unauthorized("This token is not valid here: unknown, expired, revoked or of another node.")
+    return user
+
+
+def session_user() -> User | None:
+    name = session.get("user")
+    return current_node().accounts.user(name) if name else None
+
+
+def login_required(admin: bool = False):
+    """Forms: a signed-in editor (or admin); others are sent to the login page."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = session_user()
+            if user is None:
+                from flask import redirect, url_for
+                return redirect(url_for("editor.login", next=request.full_path.rstrip("?")))
+            if admin and not user.is_admin:
+                raise Forbidden("Alleen beheerders zien dit. Only admins can see this.")
+            g.user = user
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

@@ -45,6 +45,8 @@ SETTINGS = [
     Setting("sparql_max_bytes", 20_000_000, "Bytes a public query result holds at most."),
     Setting("sparql_max_query_chars", 20000, "Longest public query accepted, in characters."),
     Setting("max_request_bytes", 1_000_000, "Largest request body accepted (413 above it)."),
+    Setting("login_limit", "5 per minute; 30 per hour", "Login attempts one client address may make (Flask-Limiter syntax)."),
+    Setting("write_limit", "120 per minute", "API writes one client address may make (Flask-Limiter syntax)."),
     Setting("secret_key", "", "Key signing sessions; `bamboe init` writes a random one."),
     Setting("instances", "", "Path of an instances.yaml; makes the node a hub (harvester issue)."),
 ]

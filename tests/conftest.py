@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,40 @@ def node(tmp_path_factory):
                          env={"BAMBOE_SPARQL_TIMEOUT_S": "3", "BAMBOE_SPARQL_MEMORY_MB": "400"})
     yield started
     started.stop()
+
+
+@dataclass
+class EditingNode:
+    """A running node with an editor and an admin account, each with an API token."""
+
+    node: NodeProcess
+    editor_token: str
+    admin_token: str
+    password: str = "veilig-wachtwoord-1"
+
+    @property
+    def url(self) -> str:
+        return self.node.url
+
+    def headers(self, token: str | None = None, **extra) -> dict:
+        return {"Authorization": f"Bearer {token or self.editor_token}", **extra}
+
+
+def start_editing_node(data_dir: Path, example: str | None = "den-haag-leiden.ttl", env: dict | None = None) -> EditingNode:
+    """A node plus accounts made with the real CLI (`bamboe user add`, `bamboe token create`)."""
+    started = start_node(data_dir, example, "WSD Den Haag & Leiden", env=env)
+    password = EditingNode.password
+    bamboe("user", "add", "redactie", "--password-stdin", data_dir=data_dir, input=password + "\n")
+    bamboe("user", "add", "beheer", "--role", "admin", "--password-stdin", data_dir=data_dir, input=password + "\n")
+    editor_token = bamboe("token", "create", "--user", "redactie", data_dir=data_dir).stdout.strip()
+    admin_token = bamboe("token", "create", "--user", "beheer", data_dir=data_dir).stdout.strip()
+    return EditingNode(started, editor_token, admin_token)
+
+
+@pytest.fixture(scope="session")
+def editing_node(tmp_path_factory):
+    """One real node with the Den Haag & Leiden example that tests may write to."""
+    started = start_editing_node(tmp_path_factory.mktemp("editing"), env={
+        "BAMBOE_LOGIN_LIMIT": "300 per minute", "BAMBOE_WRITE_LIMIT": "3000 per minute"})
+    yield started
+    started.node.stop()

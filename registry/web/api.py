@@ -22,7 +22,7 @@ from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
 from registry.editing.service import Address, Saved
 from registry.errors import InvalidInput, NotAcceptable
 from registry.web import current_node
-from registry.web.auth import WRITE_LIMIT, bearer_user, csrf, limiter
+from registry.web.auth import write_limit, bearer_user, csrf, limiter
 
 VERSION = "1.0.0"
 JSON_TYPES = ("application/json", "application/merge-patch+json")
@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     api.register_blueprint(blueprint)
     csrf.exempt(blueprint)
-    limiter.limit(WRITE_LIMIT, methods=["POST", "PUT", "PATCH", "DELETE"])(blueprint)
+    limiter.limit(write_limit, methods=["POST", "PUT", "PATCH", "DELETE"])(blueprint)
     app.after_request(_version)
 
 

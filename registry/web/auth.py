@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -18,8 +18,14 @@ from registry.web import current_node
 
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)
 csrf = CSRFProtect()
-LOGIN_LIMIT = "5 per minute; 30 per hour"
-WRITE_LIMIT = "120 per minute"
+
+
+def login_limit() -> str:
+    return current_app.config["BAMBOE"]["login_limit"]
+
+
+def write_limit() -> str:
+    return current_app.config["BAMBOE"]["write_limit"]
 
 
 def init_app(app: Flask) -> None:

@@ -19,7 +19,7 @@ from registry.editing.messages import localised
 from registry.editing.schemas import ATTENDANCE
 from registry.errors import BamboeError, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from registry.web import current_node
-from registry.web.auth import LOGIN_LIMIT, limiter, login_required, session_user
+from registry.web.auth import login_limit, limiter, login_required, session_user
 from registry.web.feed import recent_changes
 
 blueprint = Blueprint("editor", __name__, url_prefix="/beheer")
@@ -29,7 +29,7 @@ SPLIT = re.compile(r"[\s,;]+")
 # --- sign in and out ---------------------------------------------------------------
 
 @blueprint.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     error = None
     target = _safe_next(request.values.get("next"))

@@ -18,6 +18,8 @@ from registry.errors import BamboeError, ParseError, ValidationError
 from registry.node import data_graph
 from registry.store import Store
 from registry.validation import Finding, validate
+from registry.accounts import User
+from registry.editing.audit import audit_record
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ def load_files(store: Store, paths: list[Path], base_url: str) -> LoadResult:
         raise ValidationError(
             f"{len(report.violations)} violation(s); nothing was loaded.", results=report.violations
         )
-    store.replace_graph(graph, result)
+    # One feed event for the whole load: the dataset changed, re-read it (harvesters do).
+    store.replace_graph(graph, result, also=audit_record(
+        "https://www.w3.org/ns/activitystreams#Update", graph, User("bamboe-load", "admin"), ""))
     resources = {t.subject for t in incoming if isinstance(t.subject, ox.NamedNode)}
     return LoadResult(len(paths), len(incoming), len(result), len(resources), report.warnings)
 

@@ -340,3 +340,29 @@ def test_cli_refuses_bad_accounts(tmp_path):
     assert bad_name.returncode == 1
     nobody = bamboe("token", "create", "--user", "niemand", data_dir=tmp_path, check=False)
     assert nobody.returncode == 1 and nobody.stdout == ""
+
+
+def test_a_load_is_one_feed_event_for_the_dataset(editing_node):
+    first = feed_after(editing_node, 0)[0]
+    assert first["type"] == "Update" and first["object"] == {"id": editing_node.url + "graph", "type": "Dataset"}
+
+
+def test_own_concepts_extend_the_schemes(editing_node):
+    slug = f"schuldhulp-{uuid.uuid4().hex[:6]}"
+    created = requests.post(editing_node.url + "api/v1/begrippen", headers=editing_node.headers(), timeout=30,
+                            json={"label": f"Schuldhulp {slug}", "labelEn": "Debt help", "breder": T + "thema/armoede"})
+    assert created.status_code == 201, created.text
+    concept = created.json()["id"]
+    assert requests.post(editing_node.url + "api/v1/begrippen", headers=editing_node.headers(), timeout=30,
+                         json={"label": "Los", "breder": "https://example.org/niets"}).status_code == 400
+    used = requests.post(api(editing_node), json=community(f"Kring {slug}", themas=[concept]),
+                         headers=editing_node.headers(), timeout=30)
+    assert used.status_code == 201, used.text
+    assert used.json()["themas"] == [concept]
+    wrong_scheme = requests.post(api(editing_node), json=community(f"Kring 2 {slug}", soort=concept),
+                                 headers=editing_node.headers(), timeout=30)
+    assert wrong_scheme.status_code == 400
+    item = editing_node.url + created.headers["Location"].lstrip("/")
+    etag = requests.get(item, timeout=10).headers["ETag"]
+    in_use = requests.delete(item, headers=editing_node.headers(**{"If-Match": etag}), timeout=30)
+    assert in_use.status_code == 409

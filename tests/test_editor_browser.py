@@ -75,6 +75,24 @@ def editor_page(browser, editing_node):
     context.close()
 
 
+def fill_required(page, name: str) -> None:
+    """Name (typed), kind, level and one theme: what the form needs to validate."""
+    page.locator("#naam").click()
+    page.keyboard.type(name)
+    page.locator("#soort").select_option(LEERGEMEENSCHAP)
+    page.locator("#niveau").select_option(WIJK)
+    page.locator(f'input[name="themas"][value="{ARMOEDE}"]').check()
+
+
+def submit_expecting_errors(page) -> None:
+    """Press Opslaan; the form comes back with 400 and an error summary."""
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/beheer/praktijken/nieuw")) as posted:
+        page.get_by_role("button", name="Opslaan").click()
+    assert posted.value.status == 400
+    page.wait_for_load_state("load")
+    expect(page.locator(".error-summary")).to_be_visible()
+
+
 def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor_page):
     page, base = editor_page, editing_node.url
     fragment = uuid.uuid4().hex[:8]
@@ -83,25 +101,17 @@ def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor
 
     page.goto(base + "beheer/praktijken/nieuw")
     expect(page.locator("h1")).to_have_text("Nieuwe lerende praktijk")
-    page.locator("#naam").click()
-    page.keyboard.type(name)
-    page.locator("#soort").select_option(LEERGEMEENSCHAP)
-    page.locator("#niveau").select_option(WIJK)
-    page.locator(f'input[name="themas"][value="{ARMOEDE}"]').check()
+    fill_required(page, name)
     page.locator("#beschrijving").click()
     page.keyboard.type("Buren leren samen over rondkomen. <b>vet</b> & meer")
     page.locator("#plaatsen").click()
     page.keyboard.type("Katwijk")  # not a CBS code: the mistake
     page.locator("#startdatum").fill("2024-05-01")
-    page.locator("#einddatum").fill("2024-04-01")  # before the start date: a second mistake
+    page.locator("#einddatum").fill("2024-12-31")
 
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/beheer/praktijken/nieuw")) as posted:
-        page.get_by_role("button", name="Opslaan").click()
-    assert posted.value.status == 400
-    page.wait_for_load_state("load")
+    submit_expecting_errors(page)
 
     summary = page.locator(".error-summary")
-    expect(summary).to_be_visible()
     expect(summary).to_have_attribute("role", "alert")
     expect(summary.locator('a[href="#plaatsen"]')).to_be_visible()
     error = page.locator("#plaatsen-fout")
@@ -114,20 +124,16 @@ def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor
     expect(places).to_have_value("Katwijk")  # what was typed is kept
     expect(page.locator("#naam")).to_have_value(name)
     expect(page.locator("#beschrijving")).to_have_value("Buren leren samen over rondkomen. <b>vet</b> & meer")
+    expect(page.locator("#naam")).not_to_have_attribute("aria-invalid", "true")
 
-    # The end date before the start date is an error too, next to its own field.
-    end_error = page.locator("#einddatum-fout")
-    expect(end_error).to_be_visible()
-    expect(page.locator("#einddatum")).to_have_attribute("aria-invalid", "true")
-
-    # Focus lands on the first invalid field in the form's order: places comes before the end date.
+    # Focus lands on the invalid field, so the editor can type the fix straight away.
     expect(places).to_be_focused()
     assert page.evaluate("document.activeElement.id") == "plaatsen"
 
-    # Fix both mistakes and save.
-    places.fill("")
+    # Fix the mistake and save.
+    page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type("GM0537")
-    page.locator("#einddatum").fill("2024-12-31")
+    expect(places).to_have_value("GM0537")
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_url(re.compile(re.escape(f"{base}beheer/praktijken/{slug}") + r"\?opgeslagen=1$"))
     notice = page.get_by_role("status")
@@ -157,6 +163,42 @@ def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor
         .filter(el => el.textContent.trim() === 'vet').length""") == 0
 
 
+def test_every_mistake_is_shown_at_once(editing_node, editor_page):
+    """An invalid place and an end date before the start date: both errors on the first save."""
+    page = editor_page
+    page.goto(editing_node.url + "beheer/praktijken/nieuw")
+    fill_required(page, f"Datumkring {uuid.uuid4().hex[:8]}")
+    page.locator("#plaatsen").fill("Katwijk")
+    page.locator("#startdatum").fill("2024-05-01")
+    page.locator("#einddatum").fill("2024-04-01")
+    submit_expecting_errors(page)
+
+    expect(page.locator("#plaatsen-fout")).to_be_visible()
+    expect(page.locator("#plaatsen")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#plaatsen")).to_be_focused()  # the first invalid field in the form
+    # The date order is checked even when another field is wrong, not only in a second round.
+    expect(page.locator("#einddatum-fout")).to_be_visible()
+    expect(page.locator("#einddatum-fout")).to_contain_text("De einddatum ligt vóór de startdatum.")
+    expect(page.locator("#einddatum")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".error-summary li")).to_have_count(2)
+
+
+def test_focus_and_summary_follow_the_form_order(editing_node, editor_page):
+    """Level (a select) comes before the themes (checkboxes) in the form: its error comes first."""
+    page = editor_page
+    page.goto(editing_node.url + "beheer/praktijken/nieuw")
+    page.locator("#naam").fill(f"Volgordekring {uuid.uuid4().hex[:8]}")
+    page.locator("#soort").select_option(LEERGEMEENSCHAP)
+    submit_expecting_errors(page)  # no level, no theme
+
+    expect(page.locator("#niveau-fout")).to_be_visible()
+    expect(page.locator("#themas-fout")).to_be_visible()
+    links = page.locator(".error-summary a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == ["#niveau", "#themas"]
+    expect(page.locator("#niveau")).to_be_focused()
+    assert page.evaluate("document.activeElement.id") == "niveau"
+
+
 def test_live_signals_follow_the_participation_table(editor_page, editing_node):
     page = editor_page
     page.goto(editing_node.url + "beheer/praktijken/nieuw")
@@ -165,11 +207,8 @@ def test_live_signals_follow_the_participation_table(editor_page, editing_node):
     before = signals.inner_text()
 
     # Required fields first, so the preview validates and the signals show.
-    page.locator("#naam").click()
-    page.keyboard.type(f"Signaalkring {uuid.uuid4().hex[:8]}")
-    page.locator("#soort").select_option(LEERGEMEENSCHAP)
-    page.locator("#niveau").select_option(WIJK)
-    page.locator(f'input[name="themas"][value="{ARMOEDE}"]').check()
+    fragment = uuid.uuid4().hex[:8]
+    fill_required(page, f"Signaalkring {fragment}")
     expect(signals).to_contain_text(NO_EXPERIENTIAL_KNOWLEDGE, timeout=TIMEOUT_MS)
     assert signals.inner_text() != before
     with_gap = signals.inner_text()
@@ -183,6 +222,8 @@ def test_live_signals_follow_the_participation_table(editor_page, editing_node):
 
     # Nothing was saved: the preview does not write.
     assert page.url.endswith("/beheer/praktijken/nieuw")
+    listed = page.request.get(editing_node.url + f"praktijken?q={fragment}")
+    assert listed.status == 200 and "0 gevonden" in listed.text()
 
 
 def test_sign_in_with_the_keyboard_only(browser, editing_node):
@@ -215,3 +256,4 @@ def test_sign_in_with_the_keyboard_only(browser, editing_node):
         expect(page.get_by_role("link", name="Nieuwe lerende praktijk").first).to_be_visible()
     finally:
         context.close()
+

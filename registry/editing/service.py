@@ -10,12 +10,10 @@ also yields the reflection signals returned with a successful write.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import threading
 import unicodedata
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -25,10 +23,11 @@ import pyoxigraph as ox
 from registry.accounts import User
 from registry.communities import describe
 from registry.editing import fields as rdf_fields
+from registry.editing.audit import audit_record, now as _now
 from registry.editing.concepts import ConceptCatalogue
 from registry.editing.mapping import RDF_TYPE, blank_closure, from_triples, owned, to_triples
-from registry.editing.privacy import personal_data
 from registry.editing.messages import field_errors, shacl_field
+from registry.editing.privacy import personal_data
 from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
 from registry.errors import (BamboeError, Gone, InvalidInput, NotFound, PreconditionFailed,
                              PreconditionRequired)
@@ -205,7 +204,7 @@ class Editor:
             tombstones = [t for iri in doomed for t in _tombstone(iri, self._type_of(iri), now)]
             update = " ;\n".join(self._for_each(name, doomed) for name in ("editing/delete_description", "editing/unlink"))
             update += " ;\n" + insert_data(self.graph.value, tombstones)
-            update += " ;\n" + _audit(AS + "Delete", address.iri, user, now, "")
+            update += " ;\n" + audit_record(AS + "Delete", address.iri, user, "", now)
             self.store.update(update)
         if self.snapshots is not None:
             self.snapshots.purge()
@@ -252,7 +251,6 @@ class Editor:
 
     def _write(self, address: Address, data: dict, old: list[ox.Triple], user: User, activity: str,
                fields_changed: list[str]) -> Saved:
-        subject = ox.NamedNode(address.iri)
         schema = address.schema
         data = dict(data)
         consent = data.pop("toestemming", None)
@@ -271,7 +269,7 @@ class Editor:
         warnings = self._check(address, triples)
         update = self._for_each("editing/delete_description", [address.iri])
         update += " ;\n" + insert_data(self.graph.value, triples)
-        update += " ;\n" + _audit(activity, address.iri, user, _now(), ", ".join(fields_changed))
+        update += " ;\n" + audit_record(activity, address.iri, user, ", ".join(fields_changed))
         self.store.update(update)
         saved = self.read(address)
         saved.warnings = warnings
@@ -370,16 +368,6 @@ def _tombstone(iri: str, former: str | None, when: str) -> list[ox.Triple]:
     return triples
 
 
-def _audit(activity: str, iri: str, user: User, when: str, summary: str) -> str:
-    return named("editing/audit").bind(
-        activity=ox.NamedNode(f"urn:bamboe:activity:{uuid.uuid4()}"),
-        type=ox.NamedNode(activity), object=ox.NamedNode(iri),
-        agent=ox.NamedNode(f"urn:bamboe:user:{user.name}"),
-        time=ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime")),
-        summary=ox.Literal(summary),
-    )
-
-
 def _etag(triples: list[ox.Triple], subject) -> str:
     """A hash of the description that does not depend on blank node labels."""
     def term(t, depth=0):
@@ -400,7 +388,3 @@ def _slug_for(kind: str, data: dict) -> str:
     text = data.get("naam") or data.get("label") or "item"
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "item"
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()

@@ -64,10 +64,13 @@ class Store(ABC):
         finally:
             self._state_cache = None
 
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Replace a named graph's content atomically: readers see old or new, never half."""
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple], also: str | None = None) -> None:
+        """Replace a named graph's content atomically: readers see old or new, never half.
+
+        `also` is an update (an audit record) committed in the same transaction.
+        """
         drop = named("store/drop_graph").bind(g=ox.NamedNode(graph))
-        self.update(drop + " ;\n" + insert_data(graph, triples))
+        self.update(drop + " ;\n" + insert_data(graph, triples) + (" ;\n" + also if also else ""))
 
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and everything in it."""

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import marshmallow as ma
 import swagger_ui_bundle
-from flask import Flask, g, jsonify, render_template, request, send_from_directory
+from flask import Flask, g, render_template, request, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 
-from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
+from registry.editing.schemas import NESTED, Begrip, Praktijk
 from registry.editing.service import Address, Saved
 from registry.errors import InvalidInput, NotAcceptable
 from registry.web import current_node
@@ -174,7 +174,6 @@ def _write(status: int, action):
 
 def _collection_view(schema):
     kind = schema.Meta.collection
-    nested = schema in NESTED
 
     class Collection(MethodView):
         @blueprint.response(200, schema(many=True))

@@ -14,12 +14,11 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, g, jsonify, redirect, render_template, request, session, url_for
 
-from registry.accounts import User
 from registry.editing.messages import localised
 from registry.editing.schemas import ATTENDANCE
-from registry.errors import BamboeError, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from registry.errors import BamboeError, InvalidInput, PreconditionFailed
 from registry.web import current_node
-from registry.web.auth import login_limit, limiter, login_required, session_user
+from registry.web.auth import limiter, login_limit, login_required
 from registry.web.feed import recent_changes
 
 blueprint = Blueprint("editor", __name__, url_prefix="/beheer")

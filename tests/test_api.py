@@ -366,3 +366,57 @@ def test_own_concepts_extend_the_schemes(editing_node):
     etag = requests.get(item, timeout=10).headers["ETag"]
     in_use = requests.delete(item, headers=editing_node.headers(**{"If-Match": etag}), timeout=30)
     assert in_use.status_code == 409
+
+
+class _FormFields:
+    """What a browser would submit for the form `#praktijk-form` (inputs, selects, textareas)."""
+
+    def __init__(self, html: str):
+        from html.parser import HTMLParser
+
+        fields: list[tuple[str, str]] = []
+        state = {"select": None, "textarea": None, "text": ""}
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "input" and a.get("name"):
+                    if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                        return
+                    fields.append((a["name"], a.get("value") or ""))
+                elif tag == "select":
+                    state["select"] = a.get("name")
+                elif tag == "option" and state["select"] and "selected" in a:
+                    fields.append((state["select"], a.get("value") or ""))
+                elif tag == "textarea":
+                    state["textarea"], state["text"] = a.get("name"), ""
+
+            def handle_endtag(self, tag):
+                if tag == "select":
+                    state["select"] = None
+                elif tag == "textarea" and state["textarea"]:
+                    fields.append((state["textarea"], state["text"]))
+                    state["textarea"] = None
+
+            def handle_data(self, data):
+                if state["textarea"]:
+                    state["text"] += data
+
+        form = html.split('id="praktijk-form"', 1)[1].split("</form>", 1)[0]
+        Parser(convert_charrefs=True).feed("<form " + form)
+        self.fields = fields
+
+
+def test_saving_the_edit_form_unchanged_loses_nothing(editing_node):
+    iri = editing_node.url + "praktijken/katwijk-koestal"
+    before = rdflib.Graph().parse(data=requests.get(iri + ".ttl", timeout=10).text, format="turtle")
+    session = _admin_session(editing_node, "redactie")
+    page = session.get(editing_node.url + "beheer/praktijken/katwijk-koestal", timeout=10)
+    assert page.status_code == 200
+    saved = session.post(editing_node.url + "beheer/praktijken/katwijk-koestal", data=_FormFields(page.text).fields,
+                         timeout=30)
+    assert saved.status_code == 200 and "opgeslagen=1" in saved.url, saved.text[:2000]
+    after = rdflib.Graph().parse(data=requests.get(iri + ".ttl", timeout=10).text, format="turtle")
+    from rdflib.compare import graph_diff, to_isomorphic
+    _, only_before, only_after = graph_diff(to_isomorphic(before), to_isomorphic(after))
+    assert not list(only_before) and not list(only_after)

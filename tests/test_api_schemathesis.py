@@ -34,6 +34,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.errors import FailureGroup
 
 OPENAPI = "api/v1/openapi.json"
+STATS = {}
 T = "https://w3id.org/lerende-praktijken/id/"
 SEED = 20260415
 READ_EXAMPLES = 25  # per GET operation
@@ -223,11 +224,12 @@ def _strategy(operation, pinned: dict[str, str] | None):
     return st.one_of(strategies)
 
 
-def _describe(case, response, headers: dict, failure: BaseException) -> str:
-    body = response.text if len(response.text) < 2000 else response.text[:2000] + "..."
-    return (f"{case.operation.label}: {response.status_code}\n"
+def _describe(case, response, headers: dict, failure: FailureGroup) -> str:
+    answer = " ".join(response.text.split())
+    return (f"{case.operation.label} -> {response.status_code} "
+            f"({', '.join(type(error).__name__ for error in failure.exceptions)})\n"
             f"  reproduce: {case.as_curl_command(headers=headers)}\n"
-            f"  answer: {body}\n  check: {failure}")
+            f"  answer: {answer[:500]}")
 
 
 def _fuzz(operations, editing_node, own_resources, *, max_examples: int, auth, budget=None) -> list[str]:
@@ -261,6 +263,7 @@ def _fuzz(operations, editing_node, own_resources, *, max_examples: int, auth, b
                 return
             if budget is not None:
                 budget.after(response)
+            import collections; STATS.setdefault(case.operation.label, collections.Counter())[(with_token, response.status_code, response.headers.get("X-RateLimit-Remaining"))] += 1
             try:
                 case.validate_response(response, checks=[not_a_server_error], headers=headers)
             except FailureGroup as failure:
@@ -274,6 +277,7 @@ def test_reads_never_answer_5xx(api_schema, editing_node, own_resources):
     reads = [operation for operation in _operations(api_schema) if operation.method.upper() == "GET"]
     assert {"GET /api/v1/praktijken", "GET /api/v1/praktijken/{slug}"} <= {op.label for op in reads}
     found = _fuzz(reads, editing_node, own_resources, max_examples=READ_EXAMPLES, auth=st.booleans())
+    for k, v in STATS.items(): print(k, sorted(v.items()))
     assert not found, f"{len(found)} server errors:\n" + "\n".join(found)
 
 
@@ -286,3 +290,5 @@ def test_writes_never_answer_5xx(api_schema, editing_node, own_resources):
     found = _fuzz(writes, editing_node, own_resources, max_examples=WRITE_EXAMPLES, budget=budget,
                   auth=st.sampled_from((True, True, True, False)))
     assert not found, f"{len(found)} server errors:\n" + "\n".join(found)
+    for k, v in STATS.items(): print(k, sorted(v.items()))
+    print('waited', budget.waited)

@@ -90,7 +90,7 @@ class Contact(Base):
 # --- resources ---------------------------------------------------------------------
 
 class Praktijk(ReadOnly):
-    """A learning community (lp:LearningCommunity)."""
+    """A learning community (lp:LearningCommunity). Fields in the editor form's order."""
 
     class Meta(Base.Meta):
         rdf_type = LP + "LearningCommunity"
@@ -98,20 +98,20 @@ class Praktijk(ReadOnly):
 
     naam = rdf.text(SCHEMA + "name", lang=None, max_length=200, required=True)
     alternatieveNaam = rdf.text(SCHEMA + "alternateName", lang=None, max_length=200)
-    beschrijving = rdf.text(SCHEMA + "description")
-    gedeeldeVraag = rdf.text(LP + "sharedQuestion")
     soort = rdf.concept(DCT + "type", "soort", required=True)
-    themas = rdf.concepts(DCT + "subject", "thema", required=True,
-                          validate=ma.validate.Length(min=1, error="at-least-one"))
     niveau = rdf.concept(LP + "level", "niveau", required=True)
     status = rdf.concept("http://www.w3.org/ns/adms#status", "status")
+    themas = rdf.concepts(DCT + "subject", "thema", required=True,
+                          validate=ma.validate.Length(min=1, error="at-least-one"))
+    gedeeldeVraag = rdf.text(LP + "sharedQuestion")
+    beschrijving = rdf.text(SCHEMA + "description")
     plaatsen = rdf.places(DCT + "spatial")
-    deelname = rdf.nested(LP + "participation", Deelname, many=True)
-    kennis = rdf.concepts(LP + "knowledgeKind", "kennis")
-    frequentieWeken = rdf.integer(LP + "meetingIntervalWeeks", minimum=1, maximum=104)
-    vertrouwelijkheidsafspraken = rdf.boolean(LP + "confidentialityAgreement")
     startdatum = rdf.date(SCHEMA + "startDate")
     einddatum = rdf.date(SCHEMA + "endDate")
+    frequentieWeken = rdf.integer(LP + "meetingIntervalWeeks", minimum=1, maximum=104)
+    vertrouwelijkheidsafspraken = rdf.boolean(LP + "confidentialityAgreement")
+    kennis = rdf.concepts(LP + "knowledgeKind", "kennis")
+    deelname = rdf.nested(LP + "participation", Deelname, many=True)
     aansluiten = rdf.text(LP + "howToJoin")
     contact = rdf.nested("http://www.w3.org/ns/dcat#contactPoint", Contact)
     website = rdf.web_address(SCHEMA + "url")
@@ -121,7 +121,7 @@ class Praktijk(ReadOnly):
     verslagen = fields.List(fields.String(), dump_only=True)
     resultaten = fields.List(fields.String(), dump_only=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # report it together with every other error
     def _dates_in_order(self, data, **kwargs):
         if data.get("startdatum") and data.get("einddatum") and data["einddatum"] < data["startdatum"]:
             raise ma.ValidationError("end-before-start", "einddatum")

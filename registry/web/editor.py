@@ -305,7 +305,15 @@ def _form_errors(error: BamboeError, index: dict) -> dict[str, str]:
         else:
             name = re.sub(r"\[\d+\].*$", "", name)
         out.setdefault(name, item["reason"])
-    return out
+    return dict(sorted(out.items(), key=lambda pair: _form_position(pair[0])))
+
+
+def _form_position(name: str) -> int:
+    """Where a form field sits in the form (the schema lists fields in form order)."""
+    from registry.editing.schemas import Praktijk
+    order = list(Praktijk().fields)
+    stem = "deelname" if name.startswith(("aantal-", "rollen-")) else name.split("-")[0]
+    return order.index(stem) if stem in order else len(order)
 
 
 def _options(node) -> dict:

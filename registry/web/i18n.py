@@ -116,6 +116,8 @@ TEXT = {
     "website": ("Website", "Website"),
     "part_of_hint": ("Webadressen van landelijke of regionale netwerken, gescheiden door spaties.",
                      "Web addresses of national or regional networks, separated by spaces."),
+    "partners_hint": ("Webadressen (IRI's) van de deelnemende organisaties, gescheiden door spaties.",
+                      "Web addresses (IRIs) of the participating organisations, separated by spaces."),
     "consent": ("Vastgelegde toestemming", "Recorded consent"),
     "consent_hint": ("Alleen invullen als de betrokkene toestemming gaf voor een persoonlijk gegeven: waar is die vastgelegd?",
                      "Only when the person concerned consented to personal data: where is that consent recorded?"),

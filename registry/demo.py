@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import vocab
+from registry.accounts import Accounts
 from registry.config import CONFIG_FILE, load_settings, write_config
 from registry.loading import load_files
 from registry.serving import _serve_until_signal, build_server, stop
@@ -34,6 +35,11 @@ DEMO_NODES = (
 )
 
 
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-wachtwoord"
+"""A demo admin on every demo node, so the editor can be tried; never on a real node."""
+
+
 def prepare(folder: Path, demo: DemoNode, port: int, fresh: bool) -> Path:
     """Create (or refresh) one demo node's data directory and load its example file."""
     data_dir = folder / demo.id
@@ -46,6 +52,9 @@ def prepare(folder: Path, demo: DemoNode, port: int, fresh: bool) -> Path:
             hogeschool=demo.hogeschool, area=list(demo.area), contact="bamboe@example.org",
         ))
     settings = load_settings(data_dir)
+    accounts = Accounts(data_dir)
+    if accounts.user(DEMO_USER) is None:
+        accounts.add_user(DEMO_USER, DEMO_PASSWORD, "admin")
     store = EmbeddedStore(data_dir / "store")
     try:
         load_files(store, [vocab.HERE / "examples" / demo.example], settings["base_url"])
@@ -62,6 +71,7 @@ def run_demo(folder: Path, first_port: int, fresh: bool) -> None:
         app, server = build_server(data_dir, "127.0.0.1", first_port + offset)
         started.append((demo, data_dir, app, server))
         print(f"  {demo.name:<28} http://127.0.0.1:{first_port + offset}/", flush=True)
+    print(f"Editors: /beheer/ on any node, user {DEMO_USER!r}, password {DEMO_PASSWORD!r} (demo only).", flush=True)
     print("Demo federation running; press Ctrl+C to stop.", flush=True)
 
     def cleanup():

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS, SH
 
@@ -71,3 +72,14 @@ def compute(store: Store) -> dict[str, list[Signal]]:
         for row in store.select(signal.query):
             by_community.setdefault(row["this"].value, []).append(signal)
     return by_community
+
+
+def for_one(store: Store, community: str) -> list[Signal]:
+    """The signals of one community, each query restricted to it up front.
+
+    The bulk index recomputes every community after any write; a single API read or
+    edit needs only one, so `$this` is fixed with an inline VALUES at the start of the
+    query's WHERE (every signal query starts `SELECT ... $this WHERE {`).
+    """
+    values = f"WHERE {{ VALUES $this {{ {ox.NamedNode(community)} }} "
+    return [signal for signal in signals() if store.select(signal.query.replace("WHERE {", values, 1))]

@@ -11,10 +11,10 @@ module creates itself (a community with a meeting, a report and a result, and a
 concept), half of those with their current ETag, so updates and deletes also get past
 404 and 412; the node's example data only ever sees a random If-Match.
 
-API writes are rate limited per client address. The write test reads the node's
-X-RateLimit-* headers, sizes its run to the limit and waits for the next window
-rather than use up the last writes other tests on the same node may need; a 429
-is an answer, not a failure.
+API writes are rate limited per client address (today counted per route, too). The
+write test reads the node's X-RateLimit-* headers, sizes its run to the limit and
+waits for the next window rather than use up the last writes other tests on the
+same node may need; a 429 is an answer, not a failure.
 
 Schemathesis' own pytest integration (`schemathesis.pytest.from_fixture`) does not
 run under pytest 9 (it sets `Function._nodeid`), so each operation gets a plain

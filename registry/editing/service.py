@@ -135,7 +135,7 @@ class Editor:
 
     def children(self, community: str) -> dict[str, list[str]]:
         """Ids of a community's meetings, reports and results."""
-        rows = self.store.select(named("editing/below").bind(prefix=ox.Literal(community + "/"), graph=self.graph))
+        rows = self.store.select(named("editing/children").bind(community=ox.NamedNode(community), graph=self.graph))
         found: dict[str, list[str]] = {schema.Meta.collection: [] for schema in NESTED}
         for row in rows:
             rest = row["resource"].value.removeprefix(community + "/").split("/")
@@ -214,15 +214,8 @@ class Editor:
         return query.bind_values(query.bind(graph=self.graph), "resource", [ox.NamedNode(i) for i in iris])
 
     def _reports_on(self, meeting: Address) -> list[str]:
-        prefix = meeting.community + "/verslagen/"
-        rows = self.store.select(named("editing/below").bind(prefix=ox.Literal(prefix), graph=self.graph))
-        reports = []
-        for row in rows:
-            iri = row["resource"].value
-            if any(t.predicate.value.endswith("#reportsOn") and t.object.value == meeting.iri
-                   for t in self._description(iri)):
-                reports.append(iri)
-        return reports
+        rows = self.store.select(named("editing/reports_on").bind(meeting=ox.NamedNode(meeting.iri), graph=self.graph))
+        return [row["resource"].value for row in rows]
 
     def _type_of(self, iri: str) -> str | None:
         subject = ox.NamedNode(iri)

@@ -10,21 +10,24 @@ the node serves itself, so it works offline.
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 from pathlib import Path
 
 import marshmallow as ma
 import swagger_ui_bundle
-from flask import Flask, g, render_template, request, send_from_directory
+from flask import Blueprint as FlaskBlueprint, Flask, g, render_template, request, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 
 from registry.editing.schemas import NESTED, Begrip, Praktijk
 from registry.editing.service import Address, Saved
 from registry.errors import InvalidInput, NotAcceptable
+from registry.signals import for_one
 from registry.web import current_node
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
 
 VERSION = "1.0.0"
+PROBLEM_JSON = "application/problem+json"
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 SWAGGER_FILES = {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"}
@@ -69,6 +72,7 @@ def init_app(app: Flask) -> None:
     )
     api.init_app(app)
     api.register_blueprint(blueprint)
+    app.register_blueprint(docs_blueprint)
     csrf.exempt(blueprint)
     limiter.limit(write_limit, methods=["POST", "PUT", "PATCH", "DELETE"])(blueprint)
     app.after_request(_version)
@@ -78,8 +82,6 @@ def init_app(app: Flask) -> None:
 def _negotiate():
     if "lang" not in request.args:
         g.lang = request.accept_languages.best_match(["nl", "en"]) or "nl"
-    if request.endpoint and request.endpoint.startswith("api_v1.docs"):
-        return
     accepted = request.accept_mimetypes
     if request.headers.get("Accept") and not (accepted.best_match(["application/json", "application/problem+json"])):
         raise NotAcceptable("This API speaks JSON only: send Accept: application/json.")
@@ -119,7 +121,7 @@ def represent(saved: Saved, signals: list | None = None) -> dict:
         if signals is None:
             data["signalen"] = [{"regel": f"https://w3id.org/lerende-praktijken/shapes#{s.key}",
                                  "bericht": s.message.get(lang) or s.message.get("nl", "")}
-                                for s in node.signals.for_community(community)]
+                                for s in for_one(node.store, community)]
         else:
             data["signalen"] = [{"regel": f.shape, "bericht": f.message_en if lang == "en" else f.message_nl}
                                 for f in signals]
@@ -153,11 +155,10 @@ def _paged(slugs: list[str], read):
     items = [represent(read(slug)) for slug in slugs[(page - 1) * size: page * size]]
     last = max(1, math.ceil(total / size))
     links = []
-    args = {k: v for k, v in request.args.items() if k not in ("pagina",)}
-    query = "&".join(f"{k}={v}" for k, v in args.items())
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "pagina"]
     for rel, number in (("first", 1), ("prev", page - 1), ("next", page + 1), ("last", last)):
         if 1 <= number <= last and not (rel in ("prev", "next") and number == page):
-            links.append(f'<{request.path}?pagina={number}{"&" + query if query else ""}>; rel="{rel}"')
+            links.append(f'<{request.path}?{urlencode([("pagina", number), *kept])}>; rel="{rel}"')
     headers = {"X-Total-Count": str(total), "X-Pagination-Page": str(page), "X-Pagination-Limit": str(size)}
     if links:
         headers["Link"] = ", ".join(links)
@@ -194,8 +195,8 @@ def _collection_view(schema):
                        requestBody={"required": True, "content": {"application/json": {"schema": schema}}})
         @blueprint.response(201, schema, headers={"ETag": {"schema": {"type": "string"}},
                                                    "Location": {"schema": {"type": "string"}}})
-        @blueprint.alt_response(400, schema=Problem, description="Field errors (every one at once)")
-        @blueprint.alt_response(401, schema=Problem, description="No valid token")
+        @blueprint.alt_response(400, schema=Problem, content_type=PROBLEM_JSON, description="Field errors (every one at once)")
+        @blueprint.alt_response(401, schema=Problem, content_type=PROBLEM_JSON, description="No valid token")
         def post(self, community=None):
             editor = current_node().editor
             bearer_user()
@@ -216,8 +217,8 @@ def _item_view(schema):
             return current_node().editor.address(kind, slug, community)
 
         @blueprint.response(200, schema, headers={"ETag": {"schema": {"type": "string"}}})
-        @blueprint.alt_response(404, schema=Problem, description="Not found")
-        @blueprint.alt_response(410, schema=Problem, description="Deleted (tombstone)")
+        @blueprint.alt_response(404, schema=Problem, content_type=PROBLEM_JSON, description="Not found")
+        @blueprint.alt_response(410, schema=Problem, content_type=PROBLEM_JSON, description="Deleted (tombstone)")
         @blueprint.doc(summary=f"Read one of {kind}")
         def get(self, slug, community=None):
             saved = current_node().editor.read(self._address(slug, community))
@@ -228,9 +229,9 @@ def _item_view(schema):
         @blueprint.doc(summary=f"Replace one of {kind}", security=BEARER, parameters=[etag_header],
                        requestBody={"required": True, "content": {"application/json": {"schema": schema}}})
         @blueprint.response(200, schema)
-        @blueprint.alt_response(400, schema=Problem, description="Field errors")
-        @blueprint.alt_response(412, schema=Problem, description="Changed since you read it")
-        @blueprint.alt_response(428, schema=Problem, description="If-Match missing")
+        @blueprint.alt_response(400, schema=Problem, content_type=PROBLEM_JSON, description="Field errors")
+        @blueprint.alt_response(412, schema=Problem, content_type=PROBLEM_JSON, description="Changed since you read it")
+        @blueprint.alt_response(428, schema=Problem, content_type=PROBLEM_JSON, description="If-Match missing")
         def put(self, slug, community=None):
             editor = current_node().editor
             address = self._address(slug, community)
@@ -242,8 +243,8 @@ def _item_view(schema):
                        parameters=[etag_header],
                        requestBody={"required": True, "content": {"application/merge-patch+json": {"schema": schema}}})
         @blueprint.response(200, schema)
-        @blueprint.alt_response(400, schema=Problem, description="Field errors")
-        @blueprint.alt_response(412, schema=Problem, description="Changed since you read it")
+        @blueprint.alt_response(400, schema=Problem, content_type=PROBLEM_JSON, description="Field errors")
+        @blueprint.alt_response(412, schema=Problem, content_type=PROBLEM_JSON, description="Changed since you read it")
         def patch(self, slug, community=None):
             editor = current_node().editor
             address = self._address(slug, community)
@@ -257,7 +258,7 @@ def _item_view(schema):
 
         @blueprint.doc(summary=f"Delete one of {kind} (leaves a tombstone)", security=BEARER, parameters=[etag_header])
         @blueprint.response(204)
-        @blueprint.alt_response(412, schema=Problem, description="Changed since you read it")
+        @blueprint.alt_response(412, schema=Problem, content_type=PROBLEM_JSON, description="Changed since you read it")
         def delete(self, slug, community=None):
             user = bearer_user()
             current_node().editor.delete(self._address(slug, community), user, request.headers.get("If-Match"))
@@ -278,18 +279,19 @@ def _filtered_communities() -> list[str]:
 
 for _schema in (Praktijk, Begrip):
     _kind = _schema.Meta.collection
-    blueprint.add_url_rule(f"/{_kind}", view_func=_collection_view(_schema).as_view(f"{_kind}_collection"))
-    blueprint.add_url_rule(f"/{_kind}/<slug>", view_func=_item_view(_schema).as_view(f"{_kind}_item"))
+    blueprint.route(f"/{_kind}", endpoint=f"{_kind}_collection")(_collection_view(_schema))
+    blueprint.route(f"/{_kind}/<slug>", endpoint=f"{_kind}_item")(_item_view(_schema))
 for _schema in NESTED:
     _kind = _schema.Meta.collection
-    blueprint.add_url_rule(f"/praktijken/<community>/{_kind}",
-                           view_func=_collection_view(_schema).as_view(f"{_kind}_collection"))
-    blueprint.add_url_rule(f"/praktijken/<community>/{_kind}/<slug>",
-                           view_func=_item_view(_schema).as_view(f"{_kind}_item"))
+    blueprint.route(f"/praktijken/<community>/{_kind}", endpoint=f"{_kind}_collection")(_collection_view(_schema))
+    blueprint.route(f"/praktijken/<community>/{_kind}/<slug>", endpoint=f"{_kind}_item")(_item_view(_schema))
 
 
-@blueprint.route("/docs")
-@blueprint.doc(hide=True)
+docs_blueprint = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
+"""The documentation page and its scripts: outside the smorest blueprint, so not in the spec."""
+
+
+@docs_blueprint.route("/docs")
 def docs():
     """Swagger UI over the OpenAPI document, with scripts served by this node."""
     return render_template("api_docs.html"), 200, {"Content-Security-Policy": (
@@ -297,8 +299,7 @@ def docs():
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")}
 
 
-@blueprint.route("/docs/static/<name>")
-@blueprint.doc(hide=True)
+@docs_blueprint.route("/docs/static/<name>")
 def docs_static(name: str):
     if name not in SWAGGER_FILES:
         from registry.errors import NotFound

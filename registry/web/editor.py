@@ -17,6 +17,7 @@ from flask import Blueprint, g, jsonify, redirect, render_template, request, ses
 from registry.editing.messages import localised
 from registry.editing.schemas import ATTENDANCE
 from registry.errors import BamboeError, InvalidInput, PreconditionFailed
+from registry.signals import for_one
 from registry.web import current_node
 from registry.web.auth import limiter, login_limit, login_required
 from registry.web.feed import recent_changes
@@ -121,7 +122,7 @@ def _community_form(slug: str | None):
         form = {}
     signals, facts = ([], {})
     if address:
-        signals = node.signals.for_community(address.iri)
+        signals = for_one(node.store, address.iri)
         facts = _meeting_facts(editor, address)
     return render_template(
         "editor/community.html", form=form, errors=errors, etag=etag, slug=slug, signals=signals,

@@ -12,6 +12,9 @@ from registry.editing.privacy import personal_data
 from registry.editing.schemas import KINDS
 from registry.loading import load_files
 from registry.signals import compute, for_one
+from registry.communities import describe
+from registry.node import data_graph
+from registry.queries import named
 from registry.store import EmbeddedStore
 
 BASE = "https://node.example/"
@@ -26,8 +29,10 @@ def test_signals_of_one_community_match_the_bulk_index():
         "SELECT ?c WHERE { ?c a <https://w3id.org/lerende-praktijken/def#LearningCommunity> }")]
     assert len(communities) >= 6
     assert any(bulk.get(c) for c in communities)
+    local = store.construct(named("editing/local_concept_triples").bind(graph=ox.NamedNode(data_graph(BASE))))
     for community in communities:
-        assert {s.key for s in for_one(store, community)} == {s.key for s in bulk.get(community, [])}, community
+        mine = for_one(describe(store, community) + local, community)
+        assert {s.key for s in mine} == {s.key for s in bulk.get(community, [])}, community
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

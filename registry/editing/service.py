@@ -34,6 +34,7 @@ from registry.errors import (BamboeError, Gone, InvalidInput, NotFound, Precondi
 from registry.node import data_graph
 from registry.places import parse_place
 from registry.queries import insert_data, named
+from registry.signals import for_one
 from registry.validation import Finding, validate
 
 AS = "https://www.w3.org/ns/activitystreams#"
@@ -303,6 +304,13 @@ class Editor:
                 out += _place_triples(place)
         return out
 
+    def signals(self, community: str):
+        """The reflection signals of one community as it is stored now."""
+        return for_one(describe(self.store, community) + self._local_concepts(), community)
+
+    def _local_concepts(self) -> list[ox.Triple]:
+        return self.store.construct(named("editing/local_concept_triples").bind(graph=self.graph))
+
     def _check(self, address: Address, new: list[ox.Triple]) -> list[Finding]:
         """SHACL on the community the write touches; violations refuse, warnings return."""
         community = address.community or (address.iri if address.kind == "praktijken" else None)
@@ -312,7 +320,7 @@ class Editor:
             context = describe(self.store, community)
             stale = set(blank_closure(context, subject))
             context = [t for t in context if t not in stale and not (t.subject == subject)]
-        context += self.store.construct(named("editing/local_concept_triples").bind(graph=self.graph))
+        context += self._local_concepts()
         report = validate(context + new)
         if report.violations:
             raise InvalidInput("The data breaks the registry's rules.",

@@ -22,7 +22,6 @@ from flask_smorest import Api, Blueprint
 from registry.editing.schemas import NESTED, Begrip, Praktijk
 from registry.editing.service import Address, Saved
 from registry.errors import InvalidInput, NotAcceptable
-from registry.signals import for_one
 from registry.web import current_node
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
 
@@ -121,7 +120,7 @@ def represent(saved: Saved, signals: list | None = None) -> dict:
         if signals is None:
             data["signalen"] = [{"regel": f"https://w3id.org/lerende-praktijken/shapes#{s.key}",
                                  "bericht": s.message.get(lang) or s.message.get("nl", "")}
-                                for s in for_one(node.store, community)]
+                                for s in node.editor.signals(community)]
         else:
             data["signalen"] = [{"regel": f.shape, "bericht": f.message_en if lang == "en" else f.message_nl}
                                 for f in signals]

@@ -17,7 +17,6 @@ from flask import Blueprint, g, jsonify, redirect, render_template, request, ses
 from registry.editing.messages import localised
 from registry.editing.schemas import ATTENDANCE
 from registry.errors import BamboeError, InvalidInput, PreconditionFailed
-from registry.signals import for_one
 from registry.web import current_node
 from registry.web.auth import limiter, login_limit, login_required
 from registry.web.feed import recent_changes
@@ -122,7 +121,7 @@ def _community_form(slug: str | None):
         form = {}
     signals, facts = ([], {})
     if address:
-        signals = for_one(node.store, address.iri)
+        signals = editor.signals(address.iri)
         facts = _meeting_facts(editor, address)
     return render_template(
         "editor/community.html", form=form, errors=errors, etag=etag, slug=slug, signals=signals,

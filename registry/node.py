@@ -33,6 +33,7 @@ def describe_node(settings: dict, counts: dict[str, int]) -> list[ox.Triple]:
     number = lambda value: ox.Literal(str(value), datatype=n("xsd", "integer"))  # noqa: E731
     a = n("rdf", "type")
     werkplaats, catalog, dataset, service = iri("werkplaats"), iri(""), iri("#dataset"), iri("sparql")
+    feed, api = iri("wijzigingen"), iri("api/v1")
     triples = [
         (werkplaats, a, n("org", "Organization")),
         (werkplaats, n("schema", "name"), text(settings["werkplaats"] or settings["name"])),
@@ -57,6 +58,18 @@ def describe_node(settings: dict, counts: dict[str, int]) -> list[ox.Triple]:
         (service, n("dcat", "endpointURL"), service),
         (service, n("dcat", "servesDataset"), dataset),
         (service, n("dct", "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
+        # the change feed: what changed since a harvester's last visit (Activity Streams 2.0)
+        (catalog, n("dcat", "service"), feed),
+        (feed, a, n("dcat", "DataService")),
+        (feed, n("dcat", "endpointURL"), feed),
+        (feed, n("dcat", "servesDataset"), dataset),
+        (feed, n("dct", "conformsTo"), ox.NamedNode("https://www.w3.org/TR/activitystreams-core/")),
+        (feed, n("dct", "title"), text("Wijzigingen (Activity Streams 2.0)")),
+        (api, a, n("dcat", "DataService")),
+        (api, n("dcat", "endpointURL"), iri("api/v1")),
+        (api, n("dcat", "endpointDescription"), iri("api/v1/openapi.json")),
+        (api, n("dct", "conformsTo"), ox.NamedNode("https://gitdocumentatie.logius.nl/publicatie/api/adr/")),
+        (catalog, n("dcat", "service"), api),
     ]
     if settings["hogeschool"]:
         triples.append((werkplaats, n("schema", "parentOrganization"), text(settings["hogeschool"])))

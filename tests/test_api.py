@@ -420,3 +420,66 @@ def test_saving_the_edit_form_unchanged_loses_nothing(editing_node):
     from rdflib.compare import graph_diff, to_isomorphic
     _, only_before, only_after = graph_diff(to_isomorphic(before), to_isomorphic(after))
     assert not list(only_before) and not list(only_after)
+
+
+def test_root_description_names_the_feed_and_the_api(editing_node):
+    graph = rdflib.Graph().parse(data=requests.get(editing_node.url + "index.ttl", timeout=10).text, format="turtle")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    services = set(graph.objects(rdflib.URIRef(editing_node.url), dcat.service))
+    assert rdflib.URIRef(editing_node.url + "wijzigingen") in services
+    assert rdflib.URIRef(editing_node.url + "api/v1") in services
+
+
+def test_atom_feed_lists_changes_for_people(editing_node):
+    import xml.etree.ElementTree as ET
+    response = requests.get(editing_node.url + "wijzigingen.atom", timeout=10)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.fromstring(response.content).findall(atom + "entry")
+    assert entries and all(entry.find(atom + "title").text for entry in entries)
+    assert requests.get(editing_node.url + "wijzigingen", headers={"Accept": "application/atom+xml"},
+                        timeout=10).headers["Content-Type"].startswith("application/atom+xml")
+    assert requests.get(editing_node.url + "wijzigingen?na=x", timeout=10).status_code == 400
+
+
+def test_forms_log_a_meeting_attach_a_report_and_name_a_result(editing_node):
+    import re
+    session = _admin_session(editing_node, "redactie")
+    slug = "katwijk-koestal"
+
+    def post(kind: str, data: dict) -> requests.Response:
+        page = session.get(editing_node.url + f"beheer/praktijken/{slug}/{kind}/nieuw", timeout=10)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return session.post(editing_node.url + f"beheer/praktijken/{slug}/{kind}/nieuw",
+                            data={**data, "csrf_token": token}, timeout=30)
+
+    bad = post("bijeenkomsten", {"datum": "", "plaats": "Katwijk"})
+    assert bad.status_code == 400 and 'id="datum-fout"' in bad.text and 'id="plaats-fout"' in bad.text
+    meeting = post("bijeenkomsten", {"datum": "2029-03-06", "vorm": "online", "plaats": "WK053700",
+                                     "aanwezigePerspectieven": [T + "perspectief/student"]})
+    assert meeting.status_code == 200 and "opgeslagen=bijeenkomsten" in meeting.url
+    report = post("verslagen", {"bijeenkomst": "2029-03-06", "datum": "2029-03-08", "meegelezen": "ja",
+                                "handelingsperspectieven": "Eerste stap\nTweede stap"})
+    assert report.status_code == 200, report.text[:500]
+    result = post("resultaten", {"naam": "Kookclub Koestal", "leerlus": T + "leerlus/enkelslag"})
+    assert result.status_code == 200
+    graph = rdflib.Graph().parse(data=requests.get(editing_node.url + f"praktijken/{slug}.ttl", timeout=10).text,
+                                 format="turtle")
+    report_iri = rdflib.URIRef(editing_node.url + f"praktijken/{slug}/verslagen/2029-03-06")
+    assert len(list(graph.objects(report_iri, LP.courseOfAction))) == 2
+    assert (rdflib.URIRef(editing_node.url + f"praktijken/{slug}/resultaten/kookclub-koestal"), SCHEMA.name,
+            rdflib.Literal("Kookclub Koestal")) in graph
+
+
+def test_tokens_expire(tmp_path):
+    import sqlite3
+    from registry.accounts import Accounts
+    accounts = Accounts(tmp_path)
+    accounts.add_user("redactie", "lang-genoeg-wachtwoord")
+    token, created = accounts.create_token("redactie", days=1)
+    assert accounts.user_for_token(token).name == "redactie"
+    with sqlite3.connect(accounts.path) as db:
+        db.execute("UPDATE tokens SET expires = '2000-01-01T00:00:00+00:00' WHERE id = ?", (created.id,))
+    assert accounts.user_for_token(token) is None
+    assert accounts.check_password("redactie", "lang-genoeg-wachtwoord").name == "redactie"
+    assert accounts.check_password("redactie", "fout") is None and accounts.check_password("niemand", "x") is None

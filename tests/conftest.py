@@ -53,18 +53,24 @@ class NodeProcess:
     def __init__(self, data_dir: Path, port: int, env: dict | None = None):
         self.data_dir, self.port = data_dir, port
         self.url = f"http://127.0.0.1:{port}/"
+        # Output goes to a file: a pipe nobody reads fills up and blocks the node's logging.
+        self.log_path = data_dir.parent / f"{data_dir.name}-node.log"
+        self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [*BAMBOE, "serve", "--data", str(data_dir), "--port", str(port)],
-            cwd=ROOT, env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT,
         )
         self._wait()
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
     def _wait(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError("node exited:\n" + self.process.stdout.read())
+                raise AssertionError("node exited:\n" + self.log)
             try:
                 requests.get(self.url, timeout=1)
                 return
@@ -83,7 +89,7 @@ class NodeProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stdout.close()
+        self._log.close()
 
 
 def start_node(data_dir: Path, example: str | None = None, name: str = "Testnode",

@@ -483,3 +483,14 @@ def test_tokens_expire(tmp_path):
     assert accounts.user_for_token(token) is None
     assert accounts.check_password("redactie", "lang-genoeg-wachtwoord").name == "redactie"
     assert accounts.check_password("redactie", "fout") is None and accounts.check_password("niemand", "x") is None
+
+
+def test_write_limit_counts_all_api_writes_of_a_client_together(tmp_path):
+    limited = start_editing_node(tmp_path, example=None, env={"BAMBOE_WRITE_LIMIT": "3 per minute"})
+    try:
+        statuses = [requests.post(limited.url + path, json={}, headers=limited.headers(), timeout=10).status_code
+                    for path in ("api/v1/praktijken", "api/v1/begrippen", "api/v1/praktijken", "api/v1/begrippen")]
+        assert statuses == [400, 400, 400, 429], statuses
+        assert requests.get(limited.url + "api/v1/praktijken", timeout=10).status_code == 200
+    finally:
+        limited.node.stop()

@@ -73,7 +73,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint)
     csrf.exempt(blueprint)
-    limiter.limit(write_limit, methods=["POST", "PUT", "PATCH", "DELETE"])(blueprint)
+    # one count per client address for all API writes, whichever route they hit
+    limiter.shared_limit(write_limit, scope="api-writes", methods=["POST", "PUT", "PATCH", "DELETE"])(blueprint)
     app.after_request(_version)
 
 

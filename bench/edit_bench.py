@@ -25,6 +25,8 @@ from registry.node import data_graph
 from registry.store import EmbeddedStore
 from registry.store.server import free_port
 
+from node_bench import _wait_for  # bench/ is on sys.path when run as a script
+
 T = "https://w3id.org/lerende-praktijken/id/"
 
 
@@ -91,18 +93,6 @@ def _timed(into: list[float], call, url: str, expect: int, **kwargs):
     if response.status_code != expect:
         raise SystemExit(f"{url}: {response.status_code} {response.text[:500]}")
     return response
-
-
-def _wait_for(url: str, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} did not come up")
 
 
 if __name__ == "__main__":

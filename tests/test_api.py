@@ -353,6 +353,8 @@ def test_own_concepts_extend_the_schemes(editing_node):
                             json={"label": f"Schuldhulp {slug}", "labelEn": "Debt help", "breder": T + "thema/armoede"})
     assert created.status_code == 201, created.text
     concept = created.json()["id"]
+    listed = requests.get(editing_node.url + "api/v1/begrippen", params={"perPagina": 100}, timeout=10).json()
+    assert concept in [item["id"] for item in listed]
     assert requests.post(editing_node.url + "api/v1/begrippen", headers=editing_node.headers(), timeout=30,
                          json={"label": "Los", "breder": "https://example.org/niets"}).status_code == 400
     used = requests.post(api(editing_node), json=community(f"Kring {slug}", themas=[concept]),

@@ -7,6 +7,7 @@ what the API does not model (an @en description, a predicate loaded from Turtle)
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import pyoxigraph as ox
 from marshmallow import fields
@@ -14,18 +15,22 @@ from marshmallow import fields
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-def _mapped(schema_cls):
+@cache
+def mapped_fields(schema_cls) -> tuple:
+    """(name, field, Rdf, sibling collection) of every mapped field; read once per schema."""
+    found = []
     for name, field in schema_cls().fields.items():
         rdf = field.metadata.get("rdf")
         if rdf is not None:
             inner = field.inner if isinstance(field, fields.List) else field
-            yield name, field, rdf, inner.metadata.get("sibling") or field.metadata.get("sibling")
+            found.append((name, field, rdf, inner.metadata.get("sibling") or field.metadata.get("sibling")))
+    return tuple(found)
 
 
 def to_triples(schema_cls, data: dict, subject: ox.NamedNode | ox.BlankNode, parent: str | None = None) -> list[ox.Triple]:
     """The triples for one resource (and its blank nodes) from loaded JSON."""
     triples = [ox.Triple(subject, RDF_TYPE, ox.NamedNode(schema_cls.Meta.rdf_type))]
-    for name, field, rdf, sibling in _mapped(schema_cls):
+    for name, field, rdf, sibling in mapped_fields(schema_cls):
         value = data.get(name)
         if value is None:
             continue
@@ -49,7 +54,7 @@ def from_triples(schema_cls, triples: list[ox.Triple], subject) -> dict:
         if triple.subject == subject:
             objects.setdefault(triple.predicate.value, []).append(triple.object)
     data: dict = {}
-    for name, field, rdf, sibling in _mapped(schema_cls):
+    for name, field, rdf, sibling in mapped_fields(schema_cls):
         found = [term for term in objects.get(rdf.predicate, []) if rdf.owns(term)]
         if rdf.nested is not None:
             values = [from_triples(rdf.nested, triples, term) for term in found if isinstance(term, ox.BlankNode)]
@@ -70,7 +75,7 @@ def owned(schema_cls, triple: ox.Triple) -> bool:
     if triple.predicate == RDF_TYPE:
         return triple.object.value == schema_cls.Meta.rdf_type
     return any(rdf.predicate == triple.predicate.value and rdf.owns(triple.object)
-               for _, _, rdf, _ in _mapped(schema_cls))
+               for _, _, rdf, _ in mapped_fields(schema_cls))
 
 
 def blank_closure(triples: list[ox.Triple], subject) -> list[ox.Triple]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from registry.editing.mapping import mapped_fields
+
 MESSAGES = {
     "required": ("Dit veld is verplicht.", "This field is required."),
     "null": ("Dit veld mag niet leeg (null) zijn.", "This field may not be null."),
@@ -84,12 +86,10 @@ def shacl_field(schema, finding, new: list[ox.Triple]) -> dict:
 
 
 def _field_for(schema, predicate: str, focus: str | None, new: list[ox.Triple]) -> str:
-    from registry.editing.mapping import _mapped
-
     holders = {t.object.value: t.predicate.value for t in new if isinstance(t.object, ox.BlankNode)}
-    for name, _, rdf, _ in _mapped(schema):
+    for name, _, rdf, _ in mapped_fields(schema):
         if rdf.nested is not None and focus in holders and holders[focus] == rdf.predicate:
-            for inner, _, inner_rdf, _ in _mapped(rdf.nested):
+            for inner, _, inner_rdf, _ in mapped_fields(rdf.nested):
                 if inner_rdf.predicate == predicate:
                     return f"{name}.{inner}"
         if rdf.predicate == predicate:

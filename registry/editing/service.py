@@ -151,14 +151,10 @@ class Editor:
             self.read(parent)
             return self.children(parent.iri)[kind]
         prefix = f"{self.base}{kind}/"
-        rows = self.store.select(named("editing/below").bind(prefix=ox.Literal(prefix), graph=self.graph))
-        rdf_type = KINDS[kind].Meta.rdf_type
-        slugs = []
-        for row in rows:
-            rest = row["resource"].value.removeprefix(prefix)
-            if "/" not in rest and SLUG.match(rest):
-                slugs.append(rest)
-        return sorted(s for s in slugs if self._exists_typed(prefix + s, rdf_type)) if kind == "begrippen" else sorted(slugs)
+        rows = self.store.select(named("editing/below").bind(
+            prefix=ox.Literal(prefix), type=ox.NamedNode(KINDS[kind].Meta.rdf_type), graph=self.graph))
+        slugs = (row["resource"].value.removeprefix(prefix) for row in rows)
+        return sorted(slug for slug in slugs if "/" not in slug and SLUG.match(slug))
 
     # --- writes ----------------------------------------------------------------------
 
@@ -183,7 +179,7 @@ class Editor:
         with self._lock:
             current = self._guard(address, if_match)
             schema = address.schema()
-            merged = {**schema.dump(current.data), **{k: v for k, v in changes.items()}}
+            merged = {**schema.dump(current.data), **changes}
             merged = {k: v for k, v in merged.items() if v is not None}
             data = self.load(address.kind, merged)
             old = self._description(address.iri)
@@ -318,8 +314,8 @@ class Editor:
         context: list[ox.Triple] = []
         if community:
             context = describe(self.store, community)
-            stale = set(blank_closure(context, subject))
-            context = [t for t in context if t not in stale and not (t.subject == subject)]
+            stale = set(blank_closure(context, subject))  # the resource's old description
+            context = [t for t in context if t not in stale]
         context += self._local_concepts()
         report = validate(context + new)
         if report.violations:
@@ -340,7 +336,7 @@ def _kept(schema, old: list[ox.Triple], subject: ox.NamedNode) -> list[ox.Triple
             continue
         kept.append(triple)
         if isinstance(triple.object, ox.BlankNode):
-            kept += [t for t in blank_closure(old, triple.object)]
+            kept += blank_closure(old, triple.object)
     return kept
 
 

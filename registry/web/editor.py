@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, g, jsonify, redirect, render_template, request, session, url_for
 
 from registry.editing.messages import localised
-from registry.editing.schemas import ATTENDANCE
+from registry.editing.schemas import ATTENDANCE, Praktijk
 from registry.errors import BamboeError, InvalidInput, PreconditionFailed
 from registry.web import current_node
 from registry.web.auth import limiter, login_limit, login_required
@@ -23,6 +23,7 @@ from registry.web.feed import recent_changes
 
 blueprint = Blueprint("editor", __name__, url_prefix="/beheer")
 SPLIT = re.compile(r"[\s,;]+")
+FORM_ORDER = list(Praktijk().fields)
 
 
 # --- sign in and out ---------------------------------------------------------------
@@ -310,8 +311,7 @@ def _form_errors(error: BamboeError, index: dict) -> dict[str, str]:
 
 def _form_position(name: str) -> int:
     """Where a form field sits in the form (the schema lists fields in form order)."""
-    from registry.editing.schemas import Praktijk
-    order = list(Praktijk().fields)
+    order = FORM_ORDER
     stem = "deelname" if name.startswith(("aantal-", "rollen-")) else name.split("-")[0]
     return order.index(stem) if stem in order else len(order)
 

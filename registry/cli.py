@@ -5,27 +5,16 @@ Exit codes: 0 success, 1 bad input (parse or validation errors), 2 usage error,
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from registry.accounts import Accounts
+from registry.cli_options import data_option, node_settings as _settings
 from registry.config import CONFIG_FILE, load_settings, write_config
 from registry.errors import BamboeError, ConfigError, ParseError, StoreError, ValidationError
 from registry.places import is_cbs_code
-
-DATA_HELP = "Node data directory (default: $BAMBOE_DATA, else ./data)."
-
-
-def data_option(function):
-    return click.option(
-        "--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-        default=lambda: os.environ.get("BAMBOE_DATA", "data"), show_default="$BAMBOE_DATA or ./data",
-        help=DATA_HELP,
-    )(function)
-
 
 class BamboeGroup(click.Group):
     """Turn Bamboe errors into a clear message and a meaningful exit code."""
@@ -75,6 +64,11 @@ def init(data_dir, name, base_url, werkplaats, hogeschool, area, contact, store,
     config = data_dir / CONFIG_FILE
     if config.exists() and not force:
         raise ConfigError(f"{config} already exists; use --force to overwrite it.")
+    if instances:
+        from harvesters.instances import load_instances
+
+        instances = str(Path(instances).resolve())
+        load_instances(instances)  # a hub never starts with a bad member list
     data_dir.mkdir(parents=True, exist_ok=True)
     values = dict(name=name, base_url=base_url, werkplaats=werkplaats, hogeschool=hogeschool,
                   area=[code.upper() for code in area], contact=contact, store=store, instances=instances)
@@ -279,10 +273,10 @@ def token_revoke(data_dir, token_id):
     click.echo(f"Revoked token {token_id}.", err=True)
 
 
-def _settings(data_dir: Path) -> dict:
-    if not (data_dir / CONFIG_FILE).exists():
-        raise ConfigError(f"{data_dir} is not a node data directory (no {CONFIG_FILE}); run `bamboe init` first.")
-    return load_settings(data_dir)
+from harvesters.cli import harvest, instances  # noqa: E402  (commands defined beside the harvester)
+
+main.add_command(harvest)
+main.add_command(instances)
 
 
 if __name__ == "__main__":

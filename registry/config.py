@@ -48,7 +48,18 @@ SETTINGS = [
     Setting("login_limit", "5 per minute; 30 per hour", "Login attempts one client address may make (Flask-Limiter syntax)."),
     Setting("write_limit", "120 per minute", "API writes one client address may make (Flask-Limiter syntax)."),
     Setting("secret_key", "", "Key signing sessions; `bamboe init` writes a random one."),
-    Setting("instances", "", "Path of an instances.yaml; makes the node a hub (harvester issue)."),
+    Setting("instances", "", "Path of an instances.yaml (relative to the data directory or absolute); makes the node a hub."),
+    Setting("harvest_schedule", True, "Whether a hub harvests its members on a schedule (false: only `bamboe harvest` and the admin button)."),
+    Setting("harvest_interval", "6h", "Interval between harvests of a node whose entry names none (30m, 6h, 1d)."),
+    Setting("harvest_jitter_s", 60, "Random delay of up to this many seconds added to each scheduled run."),
+    Setting("harvest_parallel", 4, "Nodes harvested at the same time."),
+    Setting("harvest_connect_timeout_s", 5, "Seconds to wait for a node to accept a connection."),
+    Setting("harvest_read_timeout_s", 30, "Seconds a node may stay silent while answering."),
+    Setting("harvest_timeout_s", 120, "Seconds one response (e.g. a dump) may take in all."),
+    Setting("harvest_job_timeout_s", 600, "Seconds after which a scheduled run of one node is given up and recorded as failed."),
+    Setting("harvest_max_bytes", 100_000_000, "Largest dump accepted from a node, in bytes."),
+    Setting("harvest_retries", 3, "Retries (with backoff and jitter) on 429, 5xx and connection errors."),
+    Setting("harvest_hold_share", 0.3, "Share of a node's records one harvest may remove before it waits for an admin."),
 ]
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
 
@@ -99,6 +110,8 @@ def _coerce(setting: Setting, raw: str):
         return raw.lower() in {"1", "true", "yes"}
     if isinstance(setting.default, int):
         return int(raw)
+    if isinstance(setting.default, float):
+        return float(raw)
     if isinstance(setting.default, list):
         return [part.strip() for part in raw.split(",") if part.strip()]
     return raw

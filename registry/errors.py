@@ -133,3 +133,14 @@ class PreconditionRequired(BamboeError):
 
     status = 428
     title = "If-Match ontbreekt"
+
+
+class InstancesError(ConfigError):
+    """An instances.yaml that cannot be used; `context['problems']` names line and field."""
+
+
+class FetchError(BamboeError):
+    """A node could not be fetched: down, too slow, too large, or an HTTP error."""
+
+    status = 502
+    title = "Node niet bereikbaar"

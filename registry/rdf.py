@@ -6,6 +6,7 @@ the shipped file instead; any other remote context is refused.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -115,3 +116,14 @@ def _compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:
     graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     document = json.loads(graph.serialize(format="json-ld", context=vocab.context()["@context"], auto_compact=True))
     return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def digest(triples: list[ox.Triple], subject) -> str:
+    """A hash of a subject's description that does not depend on blank node labels."""
+    def term(t, depth=0):
+        if isinstance(t, ox.BlankNode) and depth < 3:
+            inner = sorted(f"{x.predicate} {term(x.object, depth + 1)}" for x in triples if x.subject == t)
+            return "[" + " ; ".join(inner) + "]"
+        return str(t)
+    lines = sorted(f"{t.predicate} {term(t.object)}" for t in triples if t.subject == subject)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]

@@ -54,9 +54,11 @@ class Report:
 
 
 @cache
-def shapes_graph() -> rdflib.Graph:
+def shapes_graph(core_only: bool = False) -> rdflib.Graph:
+    """The shared shapes: core rules (violations) and, unless core_only, the reflection signals."""
     graph = rdflib.Graph()
-    for path in (vocab.core_shapes_file(), vocab.recommended_shapes_file()):
+    files = [vocab.core_shapes_file()] + ([] if core_only else [vocab.recommended_shapes_file()])
+    for path in files:
         graph.parse(path, format="turtle")
     return graph
 
@@ -69,15 +71,35 @@ def _concepts_ntriples() -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def validate(triples: Iterable[ox.Triple]) -> Report:
-    """Validate a graph; return every violation and warning found."""
+def validate(triples: Iterable[ox.Triple], core_only: bool = False) -> Report:
+    """Validate a graph; return every violation and warning found.
+
+    `core_only` skips the reflection signals (nine tenths of pySHACL's time); the
+    harvester uses it, as the hub computes signals itself over the stored data.
+    """
     data = rdflib.Graph()
     data.parse(data=_concepts_ntriples(), format="nt")
-    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    for triple in triples:
+        data.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
     _, results, _ = shacl_validate(
-        data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True, abort_on_first=False,
+        data, shacl_graph=shapes_graph(core_only), inference="none", allow_warnings=True, abort_on_first=False,
     )
     return Report([_finding(results, result) for result in results.subjects(SH.resultSeverity, None)])
+
+
+def _term(term):
+    """The rdflib term for a pyoxigraph one; blank nodes keep their label, so findings name them."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if datatype == _XSD_STRING else rdflib.URIRef(datatype))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _finding(results: rdflib.Graph, result) -> Finding:

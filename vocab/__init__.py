@@ -15,6 +15,7 @@ LP = "https://w3id.org/lerende-praktijken/def#"
 ONTOLOGY = "https://w3id.org/lerende-praktijken/def"
 CONCEPTS = "https://w3id.org/lerende-praktijken/id/"
 SHAPES = "https://w3id.org/lerende-praktijken/shapes#"
+LPH = "https://w3id.org/lerende-praktijken/harvest#"
 CONTEXT_URL = "https://w3id.org/lerende-praktijken/context.jsonld"
 
 PREFIXES = {
@@ -34,11 +35,17 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "lph": LPH,
+    "http": "http://www.w3.org/2011/http#",
 }
 
 
 def ontology_file() -> Path:
     return HERE / "def" / "lp.ttl"
+
+
+def harvest_vocabulary_file() -> Path:
+    return HERE / "def" / "harvest.ttl"
 
 
 def concept_files() -> list[Path]:

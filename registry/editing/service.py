@@ -10,7 +10,6 @@ also yields the reflection signals returned with a successful write.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import unicodedata
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 import marshmallow as ma
 import pyoxigraph as ox
 
+from registry import rdf
 from registry.accounts import User
 from registry.communities import describe
 from registry.editing import fields as rdf_fields
@@ -128,7 +128,7 @@ class Editor:
         if address.community and not self._exists_typed(address.community, Praktijk.Meta.rdf_type):
             raise NotFound(f"No community at {address.community}.")
         data = from_triples(address.schema, triples, subject)
-        return Saved(address.kind, address.iri, data, _etag(triples, subject))
+        return Saved(address.kind, address.iri, data, rdf.digest(triples, subject))
 
     def _exists_typed(self, iri: str, rdf_type: str) -> bool:
         return any(t.predicate == RDF_TYPE and t.object.value == rdf_type and t.subject.value == iri
@@ -363,18 +363,6 @@ def _tombstone(iri: str, former: str | None, when: str) -> list[ox.Triple]:
     if former:
         triples.append(ox.Triple(subject, ox.NamedNode(AS + "formerType"), ox.NamedNode(former)))
     return triples
-
-
-def _etag(triples: list[ox.Triple], subject) -> str:
-    """A hash of the description that does not depend on blank node labels."""
-    def term(t, depth=0):
-        if isinstance(t, ox.BlankNode) and depth < 3:
-            inner = sorted(f"{p} {term(o, depth + 1)}" for s, p, o in
-                           ((x.subject, x.predicate, x.object) for x in triples) if s == t)
-            return "[" + " ; ".join(inner) + "]"
-        return str(t)
-    lines = sorted(f"{t.predicate} {term(t.object)}" for t in triples if t.subject == subject)
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
 
 
 def _slug_for(kind: str, data: dict) -> str:

@@ -1,0 +1,210 @@
+"""Fetch stage: find a node's dump and feed, and fetch only what changed.
+
+Retries with backoff and jitter on 429, 5xx and connection errors come from urllib3's
+`Retry` (honouring `Retry-After`, capped so no node can park a harvester). Every
+request has connect and read timeouts; a body is streamed under a byte limit and an
+overall deadline, so a slow drip or a huge dump fails this node only.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from registry.errors import FetchError
+
+USER_AGENT = "Bamboe-harvester/0.1 (+https://w3id.org/lerende-praktijken)"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+ACTIVITY_STREAMS = "https://www.w3.org/TR/activitystreams-core/"
+DUMP_PREFERENCE = (".nq", ".nt", ".ttl")
+"""Line-based N-Quads first: fastest to parse, and a cut-off body cannot pass as whole."""
+FEED_PAGES = 50
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much one node may cost a harvest."""
+
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+    total_timeout_s: float = 120.0
+    max_bytes: int = 100_000_000
+    retries: int = 3
+    backoff_s: float = 0.5
+    retry_after_max_s: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Limits":
+        return cls(connect_timeout_s=settings["harvest_connect_timeout_s"],
+                   read_timeout_s=settings["harvest_read_timeout_s"],
+                   total_timeout_s=settings["harvest_timeout_s"], max_bytes=settings["harvest_max_bytes"],
+                   retries=settings["harvest_retries"])
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a node publishes: read from its root description (VoID and DCAT)."""
+
+    dump: str
+    feed: str | None = None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One dump response: 304 (body None) or 200 with its validators."""
+
+    url: str
+    status: int
+    body: bytes | None
+    media_type: str
+    etag: str | None
+    last_modified: str | None
+
+
+class CappedRetry(Retry):
+    """urllib3's Retry, but a node's `Retry-After` waits at most `retry_after_max_s`."""
+
+    retry_after_max_s = 30.0
+
+    def new(self, **kwargs):
+        retry = super().new(**kwargs)
+        retry.retry_after_max_s = self.retry_after_max_s
+        return retry
+
+    def get_retry_after(self, response):
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, self.retry_after_max_s)
+
+
+def open_session(limits: Limits) -> requests.Session:
+    """An HTTP session retrying 429/5xx/connection errors with exponential backoff and jitter."""
+    retry = CappedRetry(
+        total=limits.retries, connect=limits.retries, read=limits.retries, status=limits.retries,
+        backoff_factor=limits.backoff_s, backoff_jitter=limits.backoff_s, backoff_max=10,
+        status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET", "HEAD"}),
+        respect_retry_after_header=True, raise_on_status=False,
+    )
+    retry.retry_after_max_s = limits.retry_after_max_s
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=4)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoints:
+    """Read the node's root description for its dump and change feed."""
+    response = get(session, base_url, limits, {"Accept": "application/n-triples, text/turtle;q=0.9"})
+    if response.status != 200:
+        raise FetchError(f"{base_url} answered HTTP {response.status} to a request for its description.",
+                         url=base_url, http_status=response.status)
+    media_type = response.media_type or "text/turtle"
+    try:
+        formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE}
+        triples = list(ox.parse(response.body, format=formats.get(media_type, ox.RdfFormat.TURTLE),
+                                base_iri=base_url))
+    except SyntaxError as error:
+        raise FetchError(f"{base_url} does not describe itself in RDF ({error}); is it a Bamboe node?",
+                         url=base_url) from error
+    dumps = [t.object.value for t in triples if t.predicate.value == VOID + "dataDump"
+             and isinstance(t.object, ox.NamedNode)]
+    if not dumps:
+        raise FetchError(f"{base_url} names no void:dataDump in its description.", url=base_url)
+    dump = min(dumps, key=lambda url: next((i for i, ext in enumerate(DUMP_PREFERENCE) if url.endswith(ext)), 99))
+    feeds = {t.subject for t in triples if t.predicate.value == DCT + "conformsTo"
+             and t.object.value == ACTIVITY_STREAMS}
+    feed = next((t.object.value for t in triples if t.subject in feeds
+                 and t.predicate.value == DCAT + "endpointURL"), None)
+    return Endpoints(dump=dump, feed=feed)
+
+
+def fetch_dump(session: requests.Session, url: str, limits: Limits,
+               etag: str | None = None, last_modified: str | None = None) -> Fetched:
+    """Conditional GET of the dump: a 304 transfers no body."""
+    headers = {"Accept": "application/n-quads, application/n-triples;q=0.9, text/turtle;q=0.8"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    fetched = get(session, url, limits, headers)
+    if fetched.status not in (200, 304):
+        raise FetchError(f"{url} answered HTTP {fetched.status}.", url=url, http_status=fetched.status)
+    return fetched
+
+
+def feed_changes(session: requests.Session, feed_url: str, after: int, limits: Limits) -> int | None:
+    """Number of the newest change after `after`, or None when the feed shows nothing new."""
+    page_url, newest = f"{feed_url}?na={after}", None
+    for _ in range(FEED_PAGES):
+        page = get(session, page_url, limits, {"Accept": "application/activity+json, application/ld+json"})
+        if page.status != 200:
+            raise FetchError(f"{page_url} answered HTTP {page.status}.", url=page_url, http_status=page.status)
+        try:
+            document = json.loads(page.body)
+            numbers = [int(item["id"].rsplit("#", 1)[1]) for item in document.get("orderedItems", [])]
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            raise FetchError(f"{page_url} is not a change feed page ({error}).", url=page_url) from error
+        newest = max(numbers, default=newest)
+        page_url = document.get("next")
+        if not page_url:
+            break
+    return newest
+
+
+def feed_position(session: requests.Session, feed_url: str, limits: Limits) -> int | None:
+    """Number of the newest change in the feed (its `totalItems`), where a first harvest starts."""
+    page = get(session, feed_url, limits, {"Accept": "application/activity+json, application/ld+json"})
+    try:
+        return int(json.loads(page.body)["totalItems"]) if page.status == 200 else None
+    except (ValueError, TypeError, KeyError) as error:
+        raise FetchError(f"{feed_url} is not a change feed ({error}).", url=feed_url) from error
+
+
+def get(session: requests.Session, url: str, limits: Limits, headers: dict) -> Fetched:
+    """GET under timeouts, a byte limit and an overall deadline; errors become FetchError."""
+    deadline = time.monotonic() + limits.total_timeout_s
+    try:
+        with session.get(url, headers=headers, stream=True,
+                         timeout=(limits.connect_timeout_s, limits.read_timeout_s)) as response:
+            declared = int(response.headers.get("Content-Length") or 0)
+            if declared > limits.max_bytes:
+                raise FetchError(f"{url} is {declared:,} bytes, over the limit of {limits.max_bytes:,}.", url=url)
+            body = _read(response, url, limits, deadline) if response.status_code == 200 else b""
+            return Fetched(url, response.status_code, body if response.status_code == 200 else None,
+                           response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
+                           response.headers.get("ETag"), response.headers.get("Last-Modified"))
+    except requests.Timeout as error:
+        raise FetchError(f"{url} did not answer within {limits.read_timeout_s:g} s.", url=url) from error
+    except requests.ConnectionError as error:
+        raise FetchError(f"{url} cannot be reached: {_reason(error)}.", url=url) from error
+    except requests.RequestException as error:
+        raise FetchError(f"{url}: the transfer broke off: {_reason(error)}.", url=url) from error
+
+
+def _read(response: requests.Response, url: str, limits: Limits, deadline: float) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise FetchError(f"{url} sent more than the limit of {limits.max_bytes:,} bytes.", url=url)
+        if time.monotonic() > deadline:
+            raise FetchError(f"{url} took longer than {limits.total_timeout_s:g} s to send.", url=url)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _reason(error: Exception) -> str:
+    """The innermost cause in a few words (`[Errno 111] Connection refused`), not urllib3's reprs."""
+    cause = error.args[0] if error.args else error
+    text = str(getattr(cause, "reason", cause))
+    if "[Errno" in text:
+        return text[text.index("[Errno"):].rstrip(")'\"")[:200]
+    return text[:200]

@@ -1,0 +1,76 @@
+"""A hub: a node whose settings name an instances file, and what it does with it."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from harvesters.instances import Instance, load_instances, parse_interval
+from harvesters.locks import try_lock
+from harvesters.log import HarvestRun
+from harvesters.pipeline import Options, harvest_node
+from registry.errors import NotFound
+from registry.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def instances_path(settings: dict, data_dir: Path) -> Path:
+    """The instances file named in the settings, relative to the data directory if not absolute."""
+    return (Path(data_dir) / settings["instances"]).resolve()
+
+
+class Hub:
+    """The federation as this hub sees it: its members, how to harvest them, and locks."""
+
+    def __init__(self, settings: dict, data_dir: Path, store: Store):
+        self.settings = settings
+        self.store = store
+        self.base = settings["base_url"]
+        self.path = instances_path(settings, data_dir)
+        self.instances = load_instances(self.path)
+        self.options = Options.from_settings(settings)
+        self.default_interval_s = parse_interval(settings["harvest_interval"])
+        self.lock_folder = Path(data_dir) / "run" / "harvest"
+
+    def member(self, node_id: str) -> Instance:
+        for instance in self.instances:
+            if instance.id == node_id:
+                return instance
+        raise NotFound(f"No node {node_id!r} in {self.path.name}; known: "
+                       + ", ".join(i.id for i in self.instances))
+
+    def interval_s(self, instance: Instance) -> int:
+        return instance.interval_s or self.default_interval_s
+
+    @property
+    def harvestable(self) -> list[Instance]:
+        return [instance for instance in self.instances if instance.harvestable]
+
+    def harvest(self, node_id: str, confirm_removals: bool = False) -> HarvestRun | None:
+        """Harvest one node now; None when a harvest of it is already running anywhere."""
+        instance = self.member(node_id)
+        with try_lock(self.lock_folder / f"{instance.id}.lock") as got:
+            if not got:
+                log.info("harvest of %s already running; skipped", instance.id)
+                return None
+            run = harvest_node(self.store, self.base, instance, self.options, confirm_removals)
+        log.info("harvested %s: %s in %.1f s%s", instance.id, run.outcome, run.seconds,
+                 f" ({run.error})" if run.error else "")
+        return run
+
+    def harvest_many(self, node_ids: Iterable[str],
+                     on_done: Callable[[str, HarvestRun | None], None] | None = None,
+                     confirm_removals: bool = False) -> dict[str, HarvestRun | None]:
+        """Harvest several nodes, `harvest_parallel` at a time; report each as it finishes."""
+        results: dict[str, HarvestRun | None] = {}
+        with ThreadPoolExecutor(max_workers=max(1, self.settings["harvest_parallel"]),
+                                thread_name_prefix="harvest") as pool:
+            futures = {pool.submit(self.harvest, node_id, confirm_removals): node_id for node_id in node_ids}
+            for future in as_completed(futures):
+                node_id = futures[future]
+                results[node_id] = future.result()
+                if on_done:
+                    on_done(node_id, results[node_id])
+        return results

@@ -1,0 +1,151 @@
+"""One node through every stage: fetch → parse → validate → scope → store → record.
+
+`harvest_node` never raises for a node's fault: a failing stage ends the run as
+`failed`, the last good copy stays (marked stale) and the run is recorded. The store
+stage replaces the node's graph and writes the run's provenance in one transaction.
+"""
+from __future__ import annotations
+
+import threading
+
+import pyoxigraph as ox
+from dataclasses import dataclass
+
+from harvesters.check import check
+from harvesters.fetch import Limits, discover, feed_changes, feed_position, fetch_dump, open_session
+from harvesters.instances import Instance
+from harvesters.log import GOOD, HarvestRun, graph_iri, log_graph, now, record_update
+from harvesters.parse import parse_dump
+from harvesters.records import Record, diff, split, triples_of
+from harvesters.scope import scope
+from registry.errors import BamboeError, FetchError
+from registry.queries import named
+from registry.store import Store
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a hub harvests; read from its settings."""
+
+    limits: Limits = Limits()
+    hold_share: float = 0.3
+    hold_min_records: int = 10
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Options":
+        return cls(Limits.from_settings(settings), settings["harvest_hold_share"])
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last good run left: validators for a conditional request."""
+
+    used: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    feed_position: int | None = None
+    triples: int | None = None
+
+
+_store_lock = threading.Lock()
+"""Writes to the hub's store go one at a time; fetching and validating run in parallel."""
+
+
+def harvest_node(store: Store, hub_base: str, instance: Instance, options: Options,
+                 confirm_removals: bool = False) -> HarvestRun:
+    """Harvest one node; return what happened (also recorded in the harvest log)."""
+    run = HarvestRun(instance.id, started=now(), used=instance.url)
+    stored = False
+    try:
+        if not instance.harvestable:
+            raise FetchError(f"{instance.id} has no URL in the instances file (or has stopped).")
+        stored = _harvest(store, hub_base, instance, options, run, confirm_removals)
+    except BamboeError as error:
+        run.outcome, run.error = "failed", error.detail
+        run.http_status = error.context.get("http_status", run.http_status)
+    finally:
+        run.ended = now()
+        if not stored:
+            with _store_lock:
+                store.update(record_update(store, hub_base, instance, run, stored=False))
+    return run
+
+
+def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
+    limits = options.limits
+    previous = last_good(store, hub_base, instance.id)
+    with open_session(limits) as session:
+        endpoints = discover(session, instance.url, limits)
+        run.used = endpoints.dump
+        if endpoints.feed:
+            if previous.feed_position is not None and previous.used == endpoints.dump:
+                newest = feed_changes(session, endpoints.feed, previous.feed_position, limits)
+                if newest is None:
+                    return _unchanged(run, previous, previous.feed_position)
+                run.feed_position = newest
+            else:
+                run.feed_position = feed_position(session, endpoints.feed, limits)
+        same_source = previous.used == endpoints.dump
+        fetched = fetch_dump(session, endpoints.dump, limits, *(
+            (previous.etag, previous.last_modified) if same_source else (None, None)))
+    run.http_status = fetched.status
+    if fetched.status == 304:
+        return _unchanged(run, previous, run.feed_position if run.feed_position is not None else previous.feed_position)
+    run.etag, run.last_modified = fetched.etag, fetched.last_modified
+    scoped = scope(parse_dump(fetched), instance.url)
+    records, orphans = split(scoped.kept)
+    run.out_of_scope = scoped.dropped_count + orphans
+    graph = graph_iri(hub_base, instance.id)
+    before, _ = split(store.graph_triples(graph))
+    final = _quarantine(records, before, run)
+    changes = diff(before, final)
+    run.added, run.updated, run.removed = len(changes.added), len(changes.updated), len(changes.removed)
+    triples = triples_of(final.values())
+    run.triples = len(triples)
+    if _held(len(before), len(changes.removed), options) and not confirm_removals:
+        run.outcome = "held"
+        run.error = (f"{len(changes.removed)} of {len(before)} records would be removed at once; "
+                     "kept the previous copy until an admin confirms.")
+        return False
+    if not changes:
+        run.outcome = "unchanged"
+        return False
+    run.outcome = "stored"
+    with _store_lock:
+        store.replace_graph(graph, triples, also=record_update(store, hub_base, instance, run, stored=True))
+    return True
+
+
+def _quarantine(records: dict[str, Record], before: dict[str, Record], run: HarvestRun) -> dict[str, Record]:
+    """Leave out records with violations; an updated one keeps its previous good version."""
+    changed = diff(before, records).changed
+    checked = check(records, changed)
+    run.quarantined, run.findings = len(checked.quarantined), checked.findings
+    final = {iri: record for iri, record in records.items() if iri not in checked.quarantined}
+    final.update({iri: before[iri] for iri in checked.quarantined if iri in before})
+    return final
+
+
+def _held(before: int, removed: int, options: Options) -> bool:
+    return before >= options.hold_min_records and removed > options.hold_share * before
+
+
+def _unchanged(run: HarvestRun, previous: Previous, position: int | None) -> bool:
+    run.outcome = "unchanged"
+    run.etag, run.last_modified, run.triples = previous.etag, previous.last_modified, previous.triples
+    run.feed_position = position
+    return False
+
+
+def last_good(store: Store, hub_base: str, node_id: str) -> Previous:
+    """Validators of the copy the hub holds: from the newest stored or unchanged run."""
+    member = ox.NamedNode(f"{hub_base}oogst/{node_id}")
+    rows = store.select(named("harvest/runs").bind(log=ox.NamedNode(log_graph(hub_base))))
+    for row in rows:
+        if row["member"] == member and row["outcome"].value in GOOD:
+            value = lambda name: row[name].value if row.get(name) is not None else None  # noqa: E731
+            position = value("feedPosition")
+            return Previous(value("used"), value("etag"), value("lastModified"),
+                            int(position) if position is not None else None,
+                            int(value("triples")) if value("triples") is not None else None)
+    return Previous()

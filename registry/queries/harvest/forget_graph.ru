@@ -1,0 +1,1 @@
+DELETE { GRAPH ?log { ?graph ?p ?o } } WHERE { GRAPH ?log { ?graph ?p ?o } }

@@ -1,0 +1,1 @@
+DELETE { GRAPH ?log { ?member ?p ?o } } WHERE { GRAPH ?log { ?member ?p ?o } }

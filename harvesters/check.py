@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from harvesters.records import Record
-from registry.validation import Finding, validate
+from registry.validation import Finding, rule_of, validate
 
 PASSES = 3
 """Quarantining a record can break a record that points to it; re-check those, this often."""
@@ -56,7 +56,7 @@ def _violations(records: dict[str, Record], to_check: set[str], excluded) -> dic
     for finding in validate(graph, core_only=True).violations:
         owner = finding.focus if finding.focus in to_check else owners.get(finding.focus)
         if owner is not None:
-            found.setdefault(owner, []).append(dataclasses.replace(finding, focus=owner))
+            found.setdefault(owner, []).append(dataclasses.replace(finding, focus=owner, shape=rule_of(finding.shape)))
     return found
 
 

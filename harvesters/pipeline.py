@@ -7,19 +7,17 @@ stage replaces the node's graph and writes the run's provenance in one transacti
 from __future__ import annotations
 
 import threading
-
-import pyoxigraph as ox
 from dataclasses import dataclass
 
 from harvesters.check import check
 from harvesters.fetch import Limits, discover, feed_changes, feed_position, fetch_dump, open_session
 from harvesters.instances import Instance
-from harvesters.log import GOOD, HarvestRun, graph_iri, log_graph, now, record_update
+from harvesters.log import GOOD, HarvestRun, graph_iri, now, record_update
 from harvesters.parse import parse_dump
 from harvesters.records import Record, diff, split, triples_of
 from harvesters.scope import scope
+from harvesters.status import read_runs
 from registry.errors import BamboeError, FetchError
-from registry.queries import named
 from registry.store import Store
 
 
@@ -139,13 +137,7 @@ def _unchanged(run: HarvestRun, previous: Previous, position: int | None) -> boo
 
 def last_good(store: Store, hub_base: str, node_id: str) -> Previous:
     """Validators of the copy the hub holds: from the newest stored or unchanged run."""
-    member = ox.NamedNode(f"{hub_base}oogst/{node_id}")
-    rows = store.select(named("harvest/runs").bind(log=ox.NamedNode(log_graph(hub_base))))
-    for row in rows:
-        if row["member"] == member and row["outcome"].value in GOOD:
-            value = lambda name: row[name].value if row.get(name) is not None else None  # noqa: E731
-            position = value("feedPosition")
-            return Previous(value("used"), value("etag"), value("lastModified"),
-                            int(position) if position is not None else None,
-                            int(value("triples")) if value("triples") is not None else None)
+    for run in read_runs(store, hub_base).get(node_id, []):
+        if run.outcome in GOOD:
+            return Previous(run.used, run.etag, run.last_modified, run.feed_position, run.triples)
     return Previous()

@@ -184,7 +184,7 @@ def get(data_dir, path, accept):
     from registry.store import open_store
 
     store = open_store(data_dir, _settings(data_dir))
-    app = create_app({"data_dir": data_dir, "store_instance": store})
+    app = create_app({"data_dir": data_dir, "store_instance": store, "harvest_schedule": False})
     response = app.test_client().get(path, headers={"Accept": accept})
     sys.stdout.buffer.write(response.get_data())
     if response.status_code >= 400:

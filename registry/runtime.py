@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harvesters.hub import Hub
 from registry import rdf
 from registry.accounts import Accounts
 from registry.communities import CommunityIndex
@@ -45,6 +46,15 @@ class Node:
         s = self.settings
         self.pool = QueryPool(self.snapshots.current, s["sparql_workers"], s["sparql_timeout_s"],
                               s["sparql_memory_mb"], s["sparql_per_client"])
+        self.hub = Hub(s, self.data_dir, self.store) if s["instances"] else None
+        self.scheduler = None
+
+    def start_schedule(self) -> bool:
+        """Start harvesting on a schedule, unless another process of this hub already does."""
+        from harvesters.schedule import HarvestScheduler
+
+        self.scheduler = HarvestScheduler(self.hub, self.data_dir / "run" / "harvest")
+        return self.scheduler.start()
 
     @classmethod
     def start(cls, settings: dict, data_dir: Path, store: Store | None = None) -> "Node":
@@ -61,7 +71,9 @@ class Node:
         return cls(settings, data_dir, store, server)
 
     def close(self) -> None:
-        """Stop workers, store and server; safe to call more than once."""
+        """Stop scheduler, workers, store and server; safe to call more than once."""
+        if self.scheduler:
+            self.scheduler.shutdown()
         self.pool.close()
         self.store.close()
         if self.server:

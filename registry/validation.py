@@ -119,3 +119,12 @@ def _finding(results: rdflib.Graph, result) -> Finding:
         message_nl=messages.get("nl", fallback), message_en=messages.get("en", fallback),
         shape=one(SH.sourceShape) or "",
     )
+
+
+def rule_of(shape: str) -> str:
+    """The named shape a constraint belongs to: a blank property shape answers for its node shape."""
+    if shape.startswith(("http://", "https://")):
+        return shape
+    graph = shapes_graph()
+    parent = next(graph.subjects(SH.property, rdflib.BNode(shape)), None)
+    return str(parent) if parent is not None else shape

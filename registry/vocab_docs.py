@@ -77,7 +77,34 @@ def documentation(lang: str) -> dict:
         "classes": [term(c) for c in classes],
         "properties": [term(p) for p in properties],
         "schemes": schemes,
+        "rules": rules(lang),
     }
+
+
+def rules(lang: str) -> list[dict]:
+    """The named shapes (core rules and reflection signals), for links from validation reports."""
+    from registry.validation import shapes_graph
+
+    graph = shapes_graph()
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+    def text(subject, predicate) -> str:
+        values = list(graph.objects(subject, predicate))
+        return str(next((v for v in values if getattr(v, "language", None) == lang), values[0] if values else ""))
+
+    found = []
+    for subject in sorted({s for kind in (sh.NodeShape, sh.PropertyShape) for s in graph.subjects(RDF.type, kind)
+                           if isinstance(s, rdflib.URIRef)}):
+        messages = [text(subject, sh.message)] + [text(p, sh.message) for p in graph.objects(subject, sh.property)]
+        found.append({"iri": str(subject), "anchor": rule_anchor(str(subject)), "label": text(subject, RDFS.label),
+                      "severity": str(graph.value(subject, sh.severity) or sh.Violation).rsplit("#", 1)[-1],
+                      "messages": [m for m in messages if m]})
+    return found
+
+
+def rule_anchor(iri: str) -> str:
+    """Fragment id of a shape on the documentation page: `regel-MeetingShape`."""
+    return "regel-" + iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def anchor(iri: str) -> str:

@@ -8,7 +8,7 @@ from registry.runtime import Node
 
 
 def init_app(app: Flask) -> None:
-    from registry.web import api, auth, dump, editor, feed, i18n, problems, resources, security, sparql, vocabulary
+    from registry.web import api, auth, dump, editor, feed, hub, i18n, problems, resources, security, sparql, vocabulary
 
     problems.init_app(app)
     i18n.init_app(app)
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(label_of=_label_of, local=_local)
     for module in (resources, sparql, dump, vocabulary, feed, editor):
         app.register_blueprint(module.blueprint)
+    hub.init_app(app)
     auth.csrf.exempt(sparql.blueprint)  # public queries carry no session: nothing to forge
 
 

@@ -1,0 +1,129 @@
+"""The hub's harvest status: `/oogst` (HTML and CSV), `/oogst/<id>`, and an admin trigger.
+
+Public, like the harvest-log graph it reads: per member the last attempt and last
+success, staleness, counts, the next run, and the current validation report grouped
+by rule with a link to the rule's documentation. An admin can start a harvest of
+one node, or confirm a mass deletion the harvester held.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+
+from harvesters.status import MemberStatus, findings, overview
+from registry.errors import NotFound
+from registry.vocab_docs import rule_anchor
+from registry.web import conditional, current_node
+from registry.web.auth import login_required
+
+blueprint = Blueprint("hub", __name__)
+CSV_COLUMNS = ("id", "name", "level", "url", "last_attempt", "last_outcome", "last_success", "stale_since",
+               "age_s", "triples", "added", "updated", "removed", "quarantined", "out_of_scope", "next_run", "error")
+
+
+def init_app(app) -> None:
+    """Start the harvest schedule of a hub (in one process only; see harvesters.schedule)."""
+    node = app.extensions["bamboe"]
+    app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(is_hub=lambda: current_node().hub is not None)
+    app.jinja_env.filters.update(duration=duration)
+    if node.hub is not None and node.settings["harvest_schedule"]:
+        node.start_schedule()
+
+
+def _hub():
+    hub = current_node().hub
+    if hub is None:
+        raise NotFound("This node is not a hub: its settings name no instances file.")
+    return hub
+
+
+def _statuses() -> list[MemberStatus]:
+    hub = _hub()
+    statuses = overview(hub.store, hub.base, hub.instances, hub.interval_s)
+    scheduler = current_node().scheduler
+    if scheduler is not None and scheduler.running:
+        for status in statuses:
+            status.scheduled = scheduler.next_run(status.instance.id)
+    return statuses
+
+
+@blueprint.get("/oogst")
+@blueprint.get("/oogst.<ext>")
+def status_page(ext: str | None = None):
+    if ext not in (None, "csv"):
+        raise NotFound(f"No /oogst.{ext}: use /oogst (HTML) or /oogst.csv.")
+    statuses = _statuses()
+    if ext == "csv" or request.args.get("format") == "csv":
+        response = conditional(_csv(statuses), "text/csv", vary=False)
+        response.headers["Content-Disposition"] = 'attachment; filename="oogst.csv"'
+        return response
+    html = render_template("hub/status.html", statuses=statuses, file=_hub().path.name)
+    return conditional(html, "text/html")
+
+
+@blueprint.get("/oogst/<node_id>")
+def member_page(node_id: str):
+    hub = _hub()
+    hub.member(node_id)
+    status = next(s for s in _statuses() if s.instance.id == node_id)
+    checked = status.last_checked
+    report = findings(hub.store, hub.base, checked) if checked else {}
+    return render_template("hub/member.html", status=status, report=report, rule_anchor=rule_anchor,
+                           started=request.args.get("gestart") == "1")
+
+
+@blueprint.post("/oogst/<node_id>/oogsten")
+@login_required(admin=True)
+def trigger(node_id: str):
+    _start(node_id, confirm_removals=False)
+    return redirect(url_for("hub.member_page", node_id=node_id, gestart=1), 303)
+
+
+@blueprint.post("/oogst/<node_id>/bevestigen")
+@login_required(admin=True)
+def confirm(node_id: str):
+    _start(node_id, confirm_removals=True)
+    return redirect(url_for("hub.member_page", node_id=node_id, gestart=1), 303)
+
+
+def _start(node_id: str, confirm_removals: bool) -> None:
+    """Harvest in the background; the node lock keeps it to one run at a time."""
+    hub = _hub()
+    hub.member(node_id)
+    current_app.logger.info("admin %s started a harvest of %s", g.user.name, node_id)
+    threading.Thread(target=lambda: hub.harvest(node_id, confirm_removals), name=f"harvest-{node_id}",
+                     daemon=True).start()
+
+
+def _csv(statuses: list[MemberStatus]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for s in statuses:
+        last, success = s.last_attempt, s.last_success
+        writer.writerow([
+            s.instance.id, s.instance.name, s.instance.level, s.instance.url,
+            _iso(last.started) if last else "", last.outcome if last else "",
+            _iso(success.ended) if success else "", _iso(s.stale_since),
+            "" if s.age_s is None else round(s.age_s), "" if not success or success.triples is None else success.triples,
+            last.added if last else "", last.updated if last else "", last.removed if last else "",
+            last.quarantined if last else "", last.out_of_scope if last else "",
+            _iso(s.next_run), (last.error or "") if last else "",
+        ])
+    return out.getvalue()
+
+
+def duration(seconds: float) -> str:
+    """A short age: 45 s, 12 min, 5 u, 3 d (units read the same in Dutch and English)."""
+    for unit, size in (("d", 86400), ("u", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return f"{int(seconds)} s"
+
+
+def _iso(moment) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""

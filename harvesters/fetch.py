@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, TimeoutError
 from urllib3.util.retry import Retry
 
 from registry.errors import FetchError
@@ -181,12 +182,8 @@ def get(session: requests.Session, url: str, limits: Limits, headers: dict) -> F
             return Fetched(url, response.status_code, body if response.status_code == 200 else None,
                            response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
                            response.headers.get("ETag"), response.headers.get("Last-Modified"))
-    except requests.Timeout as error:
-        raise FetchError(f"{url} did not answer within {limits.read_timeout_s:g} s.", url=url) from error
-    except requests.ConnectionError as error:
-        raise FetchError(f"{url} cannot be reached: {_reason(error)}.", url=url) from error
     except requests.RequestException as error:
-        raise FetchError(f"{url}: the transfer broke off: {_reason(error)}.", url=url) from error
+        raise FetchError(_describe(url, error, limits), url=url) from error
 
 
 def _read(response: requests.Response, url: str, limits: Limits, deadline: float) -> bytes:
@@ -201,10 +198,18 @@ def _read(response: requests.Response, url: str, limits: Limits, deadline: float
     return b"".join(chunks)
 
 
-def _reason(error: Exception) -> str:
-    """The innermost cause in a few words (`[Errno 111] Connection refused`), not urllib3's reprs."""
+def _describe(url: str, error: requests.RequestException, limits: Limits) -> str:
+    """Say what went wrong in a few words, without urllib3's object reprs."""
     cause = error.args[0] if error.args else error
-    text = str(getattr(cause, "reason", cause))
-    if "[Errno" in text:
-        return text[text.index("[Errno"):].rstrip(")'\"")[:200]
-    return text[:200]
+    reason = getattr(cause, "reason", cause)
+    text = str(reason)
+    text = text[text.index("[Errno"):].rstrip(")'\"") if "[Errno" in text else text
+    if isinstance(reason, NewConnectionError):  # a subclass of the timeout errors in urllib3
+        return f"{url} cannot be reached: {text[:200]}."
+    if (isinstance(error, requests.ConnectTimeout) or isinstance(reason, ConnectTimeoutError)):
+        return f"{url} did not accept a connection within {limits.connect_timeout_s:g} s."
+    if isinstance(error, requests.Timeout) or isinstance(reason, TimeoutError):
+        return f"{url} did not answer within {limits.read_timeout_s:g} s."
+    if isinstance(error, requests.ConnectionError):
+        return f"{url} cannot be reached: {text[:200]}."
+    return f"{url}: the transfer broke off: {text[:200]}."

@@ -28,4 +28,16 @@ def parse_dump(fetched: Fetched) -> list[ox.Triple]:
             raise ParseError(f"{fetched.url} was served as {fetched.media_type or 'no media type'}, "
                              "which is not an RDF syntax Bamboe reads.", source=fetched.url) from None
     quads = rdf.parse(fetched.body or b"", syntax, base_iri=fetched.url, source=fetched.url)
-    return [quad.triple for quad in quads]
+    return as_stored([quad.triple for quad in quads])
+
+
+def as_stored(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples as Oxigraph will keep them, so comparing with the stored copy is fair.
+
+    Oxigraph stores derived integer types (xsd:nonNegativeInteger...) as xsd:integer
+    and drops duplicates; a dump from a non-Oxigraph node would otherwise differ from
+    its stored copy on every harvest.
+    """
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return [quad.triple for quad in scratch]

@@ -165,10 +165,11 @@ def generate(base_url, communities, seed):
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"),
               show_default=True, help="Folder for the demo nodes' data.")
-@click.option("--port", default=5001, show_default=True, type=int, help="Port of the first demo node.")
+@click.option("--port", default=5000, show_default=True, type=int,
+              help="Port of the demo hub; the four demo nodes take the next four ports.")
 @click.option("--fresh", is_flag=True, help="Start from empty data directories.")
 def demo(data_dir, port, fresh):
-    """Start a demo federation: one node per example Werkplaats on 127.0.0.1."""
+    """Start a demo federation on 127.0.0.1: a node per example Werkplaats and a hub harvesting them."""
     from registry.demo import run_demo
 
     run_demo(data_dir, port, fresh)

@@ -21,6 +21,7 @@ class DemoNode:
     hogeschool: str
     area: tuple[str, ...]
     example: str
+    level: str = "regionaal"
 
 
 DEMO_NODES = (
@@ -31,8 +32,9 @@ DEMO_NODES = (
     DemoNode("utrecht", "WSD Utrecht", "Werkplaats Sociaal Domein Utrecht", "Hogeschool Utrecht",
              ("GM0344",), "utrecht.ttl"),
     DemoNode("landelijk", "Landelijke Werkplaats", "Landelijke Werkplaats Sociaal Domein (Movisie)", "",
-             (), "landelijk.ttl"),
+             (), "landelijk.ttl", "landelijk"),
 )
+HUB_NAME = "Bamboe-hub (demo)"
 
 
 DEMO_USER = "demo"
@@ -63,14 +65,49 @@ def prepare(folder: Path, demo: DemoNode, port: int, fresh: bool) -> Path:
     return data_dir
 
 
-def run_demo(folder: Path, first_port: int, fresh: bool) -> None:
-    """Prepare every demo node, then serve them all until interrupted."""
+def demo_instances(hub_port: int) -> str:
+    """The demo federation's instances.yaml: the demo nodes on the ports after the hub's."""
+    lines = ["# The demo federation (`bamboe demo`): four nodes on 127.0.0.1; see README.", "nodes:"]
+    for offset, demo in enumerate(DEMO_NODES, start=1):
+        lines += [f"  - id: {demo.id}", f"    name: \"{demo.name}\"",
+                  f"    url: \"http://127.0.0.1:{hub_port + offset}/\"", f"    level: {demo.level}",
+                  f"    area: [{', '.join(demo.area)}]"]
+        if demo.level != "landelijk":
+            lines.append("    parent: landelijk")
+        lines += [f"    werkplaats: \"{demo.werkplaats}\"", f"    hogeschool: \"{demo.hogeschool}\"",
+                  "    contact: bamboe@example.org", "    interval: 10m"]
+    return "\n".join(lines) + "\n"
+
+
+def prepare_hub(folder: Path, port: int, fresh: bool) -> Path:
+    """Create (or refresh) the demo hub, which harvests the demo nodes."""
+    data_dir = folder / "hub"
+    if fresh and data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "instances.yaml").write_text(demo_instances(port), encoding="utf-8")
+    if not (data_dir / CONFIG_FILE).exists():
+        write_config(data_dir, dict(name=HUB_NAME, base_url=f"http://127.0.0.1:{port}/",
+                                    werkplaats="Werkplaatsen Sociaal Domein", contact="bamboe@example.org",
+                                    instances="instances.yaml", harvest_jitter_s=3))
+    accounts = Accounts(data_dir)
+    if accounts.user(DEMO_USER) is None:
+        accounts.add_user(DEMO_USER, DEMO_PASSWORD, "admin")
+    return data_dir
+
+
+def run_demo(folder: Path, hub_port: int, fresh: bool) -> None:
+    """Prepare every demo node and the hub, then serve them all until interrupted."""
     started = []
-    for offset, demo in enumerate(DEMO_NODES):
-        data_dir = prepare(folder, demo, first_port + offset, fresh)
-        app, server = build_server(data_dir, "127.0.0.1", first_port + offset)
+    for offset, demo in enumerate(DEMO_NODES, start=1):
+        data_dir = prepare(folder, demo, hub_port + offset, fresh)
+        app, server = build_server(data_dir, "127.0.0.1", hub_port + offset)
         started.append((demo, data_dir, app, server))
-        print(f"  {demo.name:<28} http://127.0.0.1:{first_port + offset}/", flush=True)
+        print(f"  {demo.name:<28} http://127.0.0.1:{hub_port + offset}/", flush=True)
+    hub_dir = prepare_hub(folder, hub_port, fresh)
+    app, server = build_server(hub_dir, "127.0.0.1", hub_port)
+    started.append((None, hub_dir, app, server))
+    print(f"  {HUB_NAME:<28} http://127.0.0.1:{hub_port}/  (harvests the nodes above; status: /oogst)", flush=True)
     print(f"Editors: /beheer/ on any node, user {DEMO_USER!r}, password {DEMO_PASSWORD!r} (demo only).", flush=True)
     print("Demo federation running; press Ctrl+C to stop.", flush=True)
 

@@ -47,6 +47,7 @@ def stop(app, data_dir: Path) -> None:
 def serve_node(data_dir: Path, host: str, port: int, threads: int = 8) -> None:
     """Serve one node until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app, server = build_server(data_dir, host, port, threads)
     print(f"Bamboe node '{app.config['BAMBOE']['name']}' on http://{host}:{server.effective_port}/", flush=True)
     _serve_until_signal([server], lambda: stop(app, data_dir))

@@ -6,6 +6,7 @@ stage replaces the node's graph and writes the run's provenance in one transacti
 """
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ class Previous:
     triples: int | None = None
 
 
+log = logging.getLogger(__name__)
 _store_lock = threading.Lock()
 """Writes to the hub's store go one at a time; fetching and validating run in parallel."""
 
@@ -61,6 +63,9 @@ def harvest_node(store: Store, hub_base: str, instance: Instance, options: Optio
     except BamboeError as error:
         run.outcome, run.error = "failed", error.detail
         run.http_status = error.context.get("http_status", run.http_status)
+    except Exception as error:  # a bug must fail this node, visibly, not the whole run
+        log.exception("harvest of %s failed unexpectedly", instance.id)
+        run.outcome, run.error = "failed", f"Internal error ({type(error).__name__}: {error}); see the hub's log."
     finally:
         run.ended = now()
         if not stored:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+import threading
 from functools import cache
 
 import pyoxigraph as ox
@@ -71,6 +72,10 @@ def _concepts_ntriples() -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
 
+_one_at_a_time = threading.Lock()
+"""rdflib's SPARQL parser (pyparsing) is not thread-safe, and pySHACL parses as it validates."""
+
+
 def validate(triples: Iterable[ox.Triple], core_only: bool = False) -> Report:
     """Validate a graph; return every violation and warning found.
 
@@ -81,9 +86,10 @@ def validate(triples: Iterable[ox.Triple], core_only: bool = False) -> Report:
     data.parse(data=_concepts_ntriples(), format="nt")
     for triple in triples:
         data.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
-    _, results, _ = shacl_validate(
-        data, shacl_graph=shapes_graph(core_only), inference="none", allow_warnings=True, abort_on_first=False,
-    )
+    with _one_at_a_time:
+        _, results, _ = shacl_validate(
+            data, shacl_graph=shapes_graph(core_only), inference="none", allow_warnings=True, abort_on_first=False,
+        )
     return Report([_finding(results, result) for result in results.subjects(SH.resultSeverity, None)])
 
 

@@ -26,6 +26,8 @@ class Request:
     headers: dict
     status: int
     body_bytes: int
+    start: float = 0.0  # time.monotonic() when the request arrived and when it was answered
+    end: float = 0.0
 
 
 @dataclass
@@ -100,6 +102,7 @@ class FakeNode:
                 pass
 
             def do_GET(self):
+                self.arrived = time.monotonic()
                 with fake._lock:
                     fake.concurrent += 1
                     fake.max_concurrent = max(fake.max_concurrent, fake.concurrent)
@@ -156,7 +159,8 @@ class FakeNode:
                 if status != 304:
                     self.wfile.write(sent)
                     self.wfile.flush()
-                fake.requests.append(Request(self.path, dict(self.headers), status, 0 if status == 304 else len(sent)))
+                fake.requests.append(Request(self.path, dict(self.headers), status, 0 if status == 304 else len(sent),
+                                             self.arrived, time.monotonic()))
                 if cut is not None:
                     self.close_connection = True
 

@@ -18,7 +18,7 @@ from registry.places import is_cbs_code
 
 LEVELS = ("landelijk", "regionaal", "lokaal", "wijk")
 STATUSES = ("actief", "in-voorbereiding", "gestopt")
-_INTERVAL = re.compile(r"^(\d+)\s*(m|h|d)$")
+_INTERVAL = re.compile(r"(\d+)\s*(m|h|d)")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}
 
 
@@ -49,7 +49,7 @@ def parse_interval(text: str | int) -> int:
     """Seconds in an interval written as minutes (`90`) or `30m`, `6h`, `1d`."""
     if isinstance(text, int) and not isinstance(text, bool):
         seconds = text * 60
-    elif isinstance(text, str) and (match := _INTERVAL.match(text.strip())):
+    elif isinstance(text, str) and (match := _INTERVAL.fullmatch(text.strip())):
         seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     else:
         raise ValidationError("Schrijf een interval als 30m, 6h of 1d (of een aantal minuten).")
@@ -59,7 +59,7 @@ def parse_interval(text: str | int) -> int:
 
 
 def _url(value: str) -> None:
-    if value and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+    if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
         raise ValidationError("Geef de basis-URL van de node (http:// of https://, zonder ? of #), of laat hem leeg.")
 
 
@@ -78,7 +78,7 @@ class InstanceSchema(Schema):
         unknown = RAISE
 
     id = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z0-9][a-z0-9-]{0,62}$", error="Een id bestaat uit kleine letters, cijfers en streepjes."))
+        r"^[a-z0-9][a-z0-9-]{0,62}\Z", error="Een id bestaat uit kleine letters, cijfers en streepjes."))
     name = fields.String(required=True, validate=validate.Length(min=1))
     url = fields.String(required=True, validate=_url)
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
@@ -103,20 +103,28 @@ class FederationSchema(Schema):
 
     nodes = fields.List(fields.Nested(InstanceSchema), required=True)
 
-    @validates_schema
-    def check_references(self, data, **kwargs):
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def check_references(self, data, original, **kwargs):
+        """Duplicate ids and URLs, unknown parents: checked on the raw entries, so these are
+        reported together with any field error instead of after it is fixed."""
+        entries = original.get("nodes") if isinstance(original, dict) else None
+        if not isinstance(entries, list):
+            return
+        entries = [entry if isinstance(entry, dict) else {} for entry in entries]
         errors: dict = {}
         seen_ids, seen_urls = set(), set()
-        for index, instance in enumerate(data["nodes"]):
-            if instance.id in seen_ids:
-                errors.setdefault(index, {})["id"] = [f"Het id {instance.id!r} staat er al eerder in."]
-            if instance.url and instance.url in seen_urls:
-                errors.setdefault(index, {})["url"] = [f"De URL {instance.url} staat er al eerder in."]
-            seen_ids.add(instance.id)
-            seen_urls.add(instance.url)
-        for index, instance in enumerate(data["nodes"]):
-            if instance.parent and (instance.parent not in seen_ids or instance.parent == instance.id):
-                errors.setdefault(index, {})["parent"] = [f"Geen andere node met id {instance.parent!r}."]
+        for index, entry in enumerate(entries):
+            node_id, url = entry.get("id"), str(entry.get("url") or "").rstrip("/")
+            if node_id is not None and node_id in seen_ids:
+                errors.setdefault(index, {})["id"] = [f"Het id {node_id!r} staat er al eerder in."]
+            if url and url in seen_urls:
+                errors.setdefault(index, {})["url"] = [f"De URL {url}/ staat er al eerder in."]
+            seen_ids.add(node_id)
+            seen_urls.add(url)
+        for index, entry in enumerate(entries):
+            parent = entry.get("parent")
+            if parent and (parent not in seen_ids or parent == entry.get("id")):
+                errors.setdefault(index, {})["parent"] = [f"Geen andere node met id {parent!r}."]
         if errors:
             raise ValidationError({"nodes": errors})
 

@@ -38,7 +38,7 @@ def parse_place(iri: str) -> Place | None:
 
 
 def is_cbs_code(code: str) -> bool:
-    return bool(_CODE.match(code.upper()))
+    return bool(_CODE.fullmatch(code.upper()))
 
 
 def gemeente_iri(code: str) -> str:

@@ -8,7 +8,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harvesters.hub import Hub
 from registry import rdf
 from registry.accounts import Accounts
 from registry.communities import CommunityIndex
@@ -46,7 +45,11 @@ class Node:
         s = self.settings
         self.pool = QueryPool(self.snapshots.current, s["sparql_workers"], s["sparql_timeout_s"],
                               s["sparql_memory_mb"], s["sparql_per_client"])
-        self.hub = Hub(s, self.data_dir, self.store) if s["instances"] else None
+        self.hub = None
+        if s["instances"]:
+            from harvesters.hub import Hub  # harvesters builds on registry; import it only for a hub
+
+            self.hub = Hub(s, self.data_dir, self.store)
         self.scheduler = None
 
     def start_schedule(self) -> bool:

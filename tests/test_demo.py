@@ -1,4 +1,4 @@
-"""The README's first command: `bamboe demo` serves four filled nodes and an editor login."""
+"""The README's first command: `bamboe demo` serves four filled nodes, a hub harvesting them, and an editor login."""
 from __future__ import annotations
 
 import os
@@ -13,9 +13,9 @@ from conftest import BAMBOE, ROOT
 from registry.store.server import free_port
 
 
-def test_demo_federation_serves_four_nodes_with_a_demo_editor(tmp_path):
+def test_demo_federation_serves_four_nodes_and_a_hub_with_a_demo_editor(tmp_path):
     port = free_port()
-    while any(_busy(port + offset) for offset in range(1, 4)):
+    while any(_busy(port + offset) for offset in range(0, 5)):
         port = free_port()
     process = subprocess.Popen([*BAMBOE, "demo", "--data", str(tmp_path), "--port", str(port)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -32,7 +32,18 @@ def test_demo_federation_serves_four_nodes_with_a_demo_editor(tmp_path):
                 break
         output = "".join(lines)
         urls = re.findall(r"http://127\.0\.0\.1:\d+/", output)
-        assert len(urls) == 4, output
+        assert len(urls) == 5, output
+        hub, urls = urls[-1], urls[:4]
+        assert hub == f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status = requests.get(hub + "oogst.csv", timeout=30).text
+            if status.count(",stored,") == 4:
+                break
+            time.sleep(0.5)
+        assert status.count(",stored,") == 4, status
+        hub_listing = requests.get(hub + "praktijken", timeout=30).text
+        assert "Koestal" in hub_listing and "BeterOud" in hub_listing
         for url in urls:
             listing = requests.get(url + "praktijken", timeout=30)
             assert listing.status_code == 200 and "gevonden" in listing.text

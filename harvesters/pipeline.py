@@ -1,6 +1,7 @@
-"""One node through every stage: fetch → parse → validate → scope → store → record.
+"""One node through every stage: fetch → parse → scope → validate → store → record.
 
-`harvest_node` never raises for a node's fault: a failing stage ends the run as
+Scope comes before validation so that triples a node may not write are never
+validated, only dropped and counted. `harvest_node` never raises for a node's fault: a failing stage ends the run as
 `failed`, the last good copy stays (marked stale) and the run is recorded. The store
 stage replaces the node's graph and writes the run's provenance in one transaction.
 """

@@ -25,6 +25,8 @@ def harvest(data_dir, node_ids, all_nodes, confirm_removals):
 
     if bool(node_ids) == all_nodes:
         raise click.UsageError("Give --node ID (repeatable) or --all.")
+    if confirm_removals and all_nodes:
+        raise click.UsageError("--confirm-removals goes with --node ID: confirm one node's removals at a time.")
     settings = node_settings(data_dir)
     if not settings["instances"]:
         raise ConfigError(f"{data_dir} is not a hub: its settings name no instances file. "

@@ -8,7 +8,8 @@ overall deadline, so a slow drip or a huge dump fails this node only.
 from __future__ import annotations
 
 import json
-import time
+import socket
+import threading
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -26,7 +27,6 @@ DCT = "http://purl.org/dc/terms/"
 ACTIVITY_STREAMS = "https://www.w3.org/TR/activitystreams-core/"
 DUMP_PREFERENCE = (".nq", ".nt", ".ttl")
 """Line-based N-Quads first: fastest to parse, and a cut-off body cannot pass as whole."""
-FEED_PAGES = 50
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,10 @@ def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoi
              and t.object.value == ACTIVITY_STREAMS}
     feed = next((t.object.value for t in triples if t.subject in feeds
                  and t.predicate.value == DCAT + "endpointURL"), None)
+    for url in (dump, feed):
+        if url and not url.startswith(base_url):
+            raise FetchError(f"{base_url} names {url} as its dump or feed; a node is only fetched under its "
+                             "own base URL.", url=base_url)
     return Endpoints(dump=dump, feed=feed)
 
 
@@ -141,25 +145,6 @@ def fetch_dump(session: requests.Session, url: str, limits: Limits,
     return fetched
 
 
-def feed_changes(session: requests.Session, feed_url: str, after: int, limits: Limits) -> int | None:
-    """Number of the newest change after `after`, or None when the feed shows nothing new."""
-    page_url, newest = f"{feed_url}?na={after}", None
-    for _ in range(FEED_PAGES):
-        page = get(session, page_url, limits, {"Accept": "application/activity+json, application/ld+json"})
-        if page.status != 200:
-            raise FetchError(f"{page_url} answered HTTP {page.status}.", url=page_url, http_status=page.status)
-        try:
-            document = json.loads(page.body)
-            numbers = [int(item["id"].rsplit("#", 1)[1]) for item in document.get("orderedItems", [])]
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
-            raise FetchError(f"{page_url} is not a change feed page ({error}).", url=page_url) from error
-        newest = max(numbers, default=newest)
-        page_url = document.get("next")
-        if not page_url:
-            break
-    return newest
-
-
 def feed_position(session: requests.Session, feed_url: str, limits: Limits) -> int | None:
     """Number of the newest change in the feed (its `totalItems`), where a first harvest starts."""
     page = get(session, feed_url, limits, {"Accept": "application/activity+json, application/ld+json"})
@@ -170,31 +155,60 @@ def feed_position(session: requests.Session, feed_url: str, limits: Limits) -> i
 
 
 def get(session: requests.Session, url: str, limits: Limits, headers: dict) -> Fetched:
-    """GET under timeouts, a byte limit and an overall deadline; errors become FetchError."""
-    deadline = time.monotonic() + limits.total_timeout_s
+    """GET under timeouts, a byte limit and an overall deadline; errors become FetchError.
+
+    Redirects are not followed (a node is fetched only under its own base URL). The
+    deadline is kept by a timer that closes the connection, so a slow drip ends too.
+    """
     try:
-        with session.get(url, headers=headers, stream=True,
+        with session.get(url, headers=headers, stream=True, allow_redirects=False,
                          timeout=(limits.connect_timeout_s, limits.read_timeout_s)) as response:
+            if response.is_redirect:
+                raise FetchError(f"{url} redirects to {response.headers.get('Location')}; put the node's final "
+                                 "URL in the instances file.", url=url, http_status=response.status_code)
             declared = int(response.headers.get("Content-Length") or 0)
             if declared > limits.max_bytes:
                 raise FetchError(f"{url} is {declared:,} bytes, over the limit of {limits.max_bytes:,}.", url=url)
-            body = _read(response, url, limits, deadline) if response.status_code == 200 else b""
-            return Fetched(url, response.status_code, body if response.status_code == 200 else None,
+            body = _read(response, url, limits) if response.status_code == 200 else None
+            return Fetched(url, response.status_code, body,
                            response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
                            response.headers.get("ETag"), response.headers.get("Last-Modified"))
     except requests.RequestException as error:
         raise FetchError(_describe(url, error, limits), url=url) from error
 
 
-def _read(response: requests.Response, url: str, limits: Limits, deadline: float) -> bytes:
+def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
     chunks, size = [], 0
-    for chunk in response.iter_content(chunk_size=65536):
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise FetchError(f"{url} sent more than the limit of {limits.max_bytes:,} bytes.", url=url)
-        if time.monotonic() > deadline:
-            raise FetchError(f"{url} took longer than {limits.total_timeout_s:g} s to send.", url=url)
-        chunks.append(chunk)
+    expired = threading.Event()
+
+    def expire():
+        expired.set()
+        connection = getattr(response.raw, "connection", None)  # urllib3's: shut its socket so a read stops now
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        response.close()
+
+    watchdog = threading.Timer(limits.total_timeout_s, expire)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise FetchError(f"{url} sent more than the limit of {limits.max_bytes:,} bytes.", url=url)
+            chunks.append(chunk)
+    except (requests.RequestException, AttributeError, ValueError, OSError) as error:
+        if expired.is_set():
+            raise FetchError(f"{url} took longer than {limits.total_timeout_s:g} s to send.", url=url) from error
+        raise
+    finally:
+        watchdog.cancel()
+    if expired.is_set():
+        raise FetchError(f"{url} took longer than {limits.total_timeout_s:g} s to send.", url=url)
     return b"".join(chunks)
 
 

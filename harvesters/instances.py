@@ -122,6 +122,12 @@ class FederationSchema(Schema):
             seen_ids.add(node_id)
             seen_urls.add(url)
         for index, entry in enumerate(entries):
+            url = str(entry.get("url") or "").rstrip("/") + "/"
+            inside = [other for other in seen_urls if other and url != other + "/" and url.startswith(other + "/")]
+            if url != "/" and inside and "url" not in errors.get(index, {}):
+                errors.setdefault(index, {})["url"] = [
+                    f"Ligt onder de URL van een andere node ({inside[0]}/); elke node heeft een eigen basis-URL."]
+        for index, entry in enumerate(entries):
             parent = entry.get("parent")
             if parent and (parent not in seen_ids or parent == entry.get("id")):
                 errors.setdefault(index, {})["parent"] = [f"Geen andere node met id {parent!r}."]

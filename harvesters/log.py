@@ -90,6 +90,8 @@ def record_update(store: Store, hub_base: str, instance: Instance, run: HarvestR
     parts.append(insert_data(log.value, triples))
     if run.outcome == "failed":
         parts.append(named("harvest/mark_stale").bind(log=log, graph=graph, now=_time(run.started)))
+    elif run.outcome in GOOD and not stored:
+        parts.append(named("harvest/clear_stale").bind(log=log, graph=graph))
     old = [row["run"] for row in store.select(named("harvest/old_runs").bind(log=log, member=member))]
     if old:
         prune = named("harvest/prune_runs")

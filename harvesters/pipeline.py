@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from harvesters.check import check
-from harvesters.fetch import Limits, discover, feed_changes, feed_position, fetch_dump, open_session
+from harvesters.fetch import Limits, discover, feed_position, fetch_dump, open_session
 from harvesters.instances import Instance
 from harvesters.log import GOOD, HarvestRun, graph_iri, now, record_update
 from harvesters.parse import parse_dump
@@ -45,6 +45,7 @@ class Previous:
     last_modified: str | None = None
     feed_position: int | None = None
     triples: int | None = None
+    held_etag: str | None = None  # ETag of the dump a held run saw: only that one may be confirmed
 
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,12 @@ def harvest_node(store: Store, hub_base: str, instance: Instance, options: Optio
     finally:
         run.ended = now()
         if not stored:
-            with _store_lock:
-                store.update(record_update(store, hub_base, instance, run, stored=False))
+            try:
+                with _store_lock:
+                    store.update(record_update(store, hub_base, instance, run, stored=False))
+            except BamboeError as error:  # the hub's store is down: say so, keep the run going
+                log.error("could not record the harvest of %s: %s", instance.id, error.detail)
+                run.error = f"{run.error or ''} (not recorded: {error.detail})".strip()
     return run
 
 
@@ -81,20 +86,16 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     with open_session(limits) as session:
         endpoints = discover(session, instance.url, limits)
         run.used = endpoints.dump
-        if endpoints.feed:
-            if previous.feed_position is not None and previous.used == endpoints.dump:
-                newest = feed_changes(session, endpoints.feed, previous.feed_position, limits)
-                if newest is None:
-                    return _unchanged(run, previous, previous.feed_position)
-                run.feed_position = newest
-            else:
-                run.feed_position = feed_position(session, endpoints.feed, limits)
         same_source = previous.used == endpoints.dump
+        if endpoints.feed:
+            run.feed_position = feed_position(session, endpoints.feed, limits)
+            if same_source and run.feed_position is not None and run.feed_position == previous.feed_position:
+                return _unchanged(run, previous, run.feed_position)  # the feed shows nothing new: no dump request
         fetched = fetch_dump(session, endpoints.dump, limits, *(
             (previous.etag, previous.last_modified) if same_source else (None, None)))
     run.http_status = fetched.status
-    if fetched.status == 304:
-        return _unchanged(run, previous, run.feed_position if run.feed_position is not None else previous.feed_position)
+    if fetched.status == 304:  # our copy is the dump as it was after the feed position read above
+        return _unchanged(run, previous, run.feed_position)
     run.etag, run.last_modified = fetched.etag, fetched.last_modified
     scoped = scope(parse_dump(fetched), instance.url)
     records, orphans = split(scoped.kept)
@@ -106,10 +107,12 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     run.added, run.updated, run.removed = len(changes.added), len(changes.updated), len(changes.removed)
     triples = triples_of(final.values())
     run.triples = len(triples)
-    if _held(len(before), len(changes.removed), options) and not confirm_removals:
+    confirmed = confirm_removals and previous.held_etag is not None and previous.held_etag == fetched.etag
+    if _held(len(before), len(changes.removed), options) and not confirmed:
         run.outcome = "held"
         run.error = (f"{len(changes.removed)} of {len(before)} records would be removed at once; "
-                     "kept the previous copy until an admin confirms.")
+                     "kept the previous copy until an admin confirms"
+                     + (" (the node changed since the hold was confirmed: confirm again)." if confirm_removals else "."))
         return False
     if not changes:
         run.outcome = "unchanged"
@@ -134,16 +137,19 @@ def _held(before: int, removed: int, options: Options) -> bool:
     return before >= options.hold_min_records and removed > options.hold_share * before
 
 
-def _unchanged(run: HarvestRun, previous: Previous, position: int | None) -> bool:
+def _unchanged(run: HarvestRun, previous: Previous, feed_position: int | None) -> bool:
+    """Nothing new: the copy and its validators stay."""
     run.outcome = "unchanged"
     run.etag, run.last_modified, run.triples = previous.etag, previous.last_modified, previous.triples
-    run.feed_position = position
+    run.feed_position = feed_position
     return False
 
 
 def last_good(store: Store, hub_base: str, node_id: str) -> Previous:
-    """Validators of the copy the hub holds: from the newest stored or unchanged run."""
-    for run in read_runs(store, hub_base).get(node_id, []):
+    """Validators of the copy the hub holds (newest stored or unchanged run), and a pending hold."""
+    runs = read_runs(store, hub_base).get(node_id, [])
+    held = runs[0].etag if runs and runs[0].outcome == "held" else None
+    for run in runs:
         if run.outcome in GOOD:
-            return Previous(run.used, run.etag, run.last_modified, run.feed_position, run.triples)
-    return Previous()
+            return Previous(run.used, run.etag, run.last_modified, run.feed_position, run.triples, held)
+    return Previous(held_etag=held)

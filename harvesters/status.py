@@ -37,8 +37,8 @@ class MemberStatus:
 
     @property
     def last_checked(self) -> HarvestRun | None:
-        """The newest run that validated a new copy (stored or held): its findings are current."""
-        return next((run for run in self.runs if run.outcome in ("stored", "held")), None)
+        """The newest run that validated a new copy (stored, held, or one that quarantined all it saw)."""
+        return next((run for run in self.runs if run.outcome in ("stored", "held") or run.quarantined), None)
 
     @property
     def stale(self) -> bool:

@@ -43,6 +43,9 @@ class Script:
     delay_s: float = 0.0  # before answering the dump
     truncate_to: int | None = None  # promise the full length, send only this many bytes
     conditional: bool = True
+    drip_s: float = 0.0  # send the dump in small pieces with this pause between them
+    dump_url: str | None = None  # what the description names as the dump (default: our own)
+    redirect_to: str | None = None  # answer the dump request with a 302 to here
 
 
 class FakeNode:
@@ -89,7 +92,8 @@ class FakeNode:
                     f"<{base}wijzigingen> <http://purl.org/dc/terms/conformsTo> "
                     "<https://www.w3.org/TR/activitystreams-core/> ;\n"
                     f"  <http://www.w3.org/ns/dcat#endpointURL> <{base}wijzigingen> .\n")
-        return (f"<{base}#dataset> <http://rdfs.org/ns/void#dataDump> <{base}dump.nq> ;\n"
+        dump = self.script.dump_url or f"{base}dump.nq"
+        return (f"<{base}#dataset> <http://rdfs.org/ns/void#dataDump> <{dump}> ;\n"
                 f"  <http://rdfs.org/ns/void#uriSpace> \"{base}\" .\n" + feed).encode()
 
     def _handler(self):
@@ -136,6 +140,8 @@ class FakeNode:
             def _dump(self):
                 script = fake.script
                 time.sleep(script.delay_s)
+                if script.redirect_to:
+                    return self._send(302, b"", "text/plain", {"Location": script.redirect_to})
                 if script.fail_times > 0:
                     script.fail_times -= 1
                     extra = {"Retry-After": script.retry_after} if script.retry_after else {}
@@ -144,9 +150,25 @@ class FakeNode:
                 if script.conditional and self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", script.media_type, {"ETag": etag})
                 extra = {"ETag": etag} if script.conditional else {}
+                if script.drip_s:
+                    return self._drip(script.dump, script.media_type, script.drip_s)
                 if script.truncate_to is not None:
                     return self._send(200, script.dump, script.media_type, extra, cut=script.truncate_to)
                 return self._send(200, script.dump, script.media_type, extra)
+
+            def _drip(self, body, media_type, pause):
+                self.send_response(200)
+                self.send_header("Content-Type", media_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for start in range(0, len(body), 100):
+                        self.wfile.write(body[start:start + 100])
+                        self.wfile.flush()
+                        time.sleep(pause)
+                except OSError:
+                    pass  # the harvester hung up, as it should
+                fake.requests.append(Request(self.path, dict(self.headers), 200, 0, self.arrived, time.monotonic()))
 
             def _send(self, status, body, media_type, extra=None, cut=None):
                 self.send_response(status)

@@ -251,3 +251,62 @@ def test_empty_graph_is_held_until_confirmed(federation, snapshot):
     assert again.outcome == "held", "a hold stays until confirmed"
     confirmed = hub.harvest("lastig", confirm_removals=True)
     assert confirmed.outcome == "stored" and len(graph(hub, "lastig")) == 0
+
+
+def test_recovery_with_an_unchanged_dump_clears_stale(federation, snapshot):
+    hub, _, bad = federation
+    bad.script.fail_times = 3
+    assert hub.harvest("lastig").outcome == "failed"
+    assert {s.instance.id: s.stale for s in overview(hub.store, HUB, hub.instances)}["lastig"]
+    assert hub.harvest("lastig").outcome == "unchanged"  # 304: same data as before the failure
+    assert not {s.instance.id: s.stale for s in overview(hub.store, HUB, hub.instances)}["lastig"]
+
+
+def test_slow_drip_is_cut_off_at_the_overall_deadline(federation, snapshot):
+    hub, _, bad = federation
+    bad.serve(bad.triples[:-1])
+    bad.script.drip_s = 0.2  # one small piece every 0.2 s: each read is quick, the whole is endless
+    hub.options = hub.options.__class__(hub.options.limits.__class__(
+        **{**hub.options.limits.__dict__, "total_timeout_s": 2}), hub.options.hold_share)
+    started = time.monotonic()
+    run = hub.harvest("lastig")
+    assert run.outcome == "failed" and "took longer than 2 s" in run.error
+    assert time.monotonic() - started < 10
+    nothing_good_lost(hub, snapshot[1])
+
+
+def test_a_dump_outside_the_nodes_base_url_is_not_fetched(federation, snapshot):
+    hub, good, bad = federation
+    bad.script.dump_url = good.base_url + "dump.nq"
+    run = hub.harvest("lastig")
+    assert run.outcome == "failed" and "only fetched under its own base URL" in run.error
+    assert not good.dump_requests()[1:], "the hub never asked the other node on the bad node's behalf"
+
+
+def test_redirects_are_not_followed(federation, snapshot):
+    hub, good, bad = federation
+    bad.script.redirect_to = good.base_url + "dump.nq"
+    run = hub.harvest("lastig")
+    assert run.outcome == "failed" and "redirects to" in run.error and run.http_status == 302
+
+
+def test_a_hold_confirms_only_the_data_it_held(federation, snapshot):
+    hub, _, bad = federation
+    bad.serve(bad.triples[:40])
+    held = hub.harvest("lastig")
+    assert held.outcome == "held"
+    bad.serve([])  # the node changed again before the admin confirmed
+    again = hub.harvest("lastig", confirm_removals=True)
+    assert again.outcome == "held" and "confirm again" in again.error
+    nothing_good_lost(hub, snapshot[1])
+    assert hub.harvest("lastig", confirm_removals=True).outcome == "stored"
+
+
+def test_a_feed_that_starts_over_still_brings_the_change(federation, snapshot):
+    hub, _, bad = federation
+    bad.script.feed = [1, 2, 3, 4, 5]
+    assert hub.harvest("lastig").feed_position == 5
+    bad.serve(bad.triples[:-1])
+    bad.script.feed = [1]  # the node was re-initialised: its numbers start again
+    run = hub.harvest("lastig")
+    assert (run.outcome, run.feed_position) == ("stored", 1)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 import requests
 
@@ -133,7 +134,7 @@ def test_one_scheduler_across_gunicorn_workers(tmp_path, nodes):
         for node in nodes.values():
             assert len(node.dump_requests()) == 1, "each node harvested exactly once"
         holder = (data / "run" / "harvest" / "scheduler.lock").read_text().strip()
-        workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+        workers = [str(child.pid) for child in psutil.Process(process.pid).children()]
         assert holder in workers and len(workers) == 3
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -305,3 +305,18 @@ def test_cli_init_stores_absolute_instances_path(tmp_path):
            data_dir=data_dir, cwd=tmp_path)
     settings = tomllib.loads((data_dir / "bamboe.toml").read_text(encoding="utf-8"))
     assert settings["instances"] == str((tmp_path / "instances.yaml").resolve())
+
+
+def test_a_node_url_inside_another_nodes_url_is_refused(tmp_path):
+    """Scope is by base URL: a node under another's URL could write the other's data."""
+    path = write(tmp_path, """nodes:
+  - {id: a, name: A, url: "https://h.example/", level: regionaal, area: []}
+  - {id: b, name: B, url: "https://h.example/b/", level: lokaal, area: []}
+""")
+    found = problems_of(path)
+    assert len(found) == 1 and f"{path}:3: nodes.1.url: Ligt onder de URL van een andere node" in found[0]
+
+
+def test_confirm_removals_goes_with_one_node_not_all(tmp_path):
+    result = bamboe("harvest", "--all", "--confirm-removals", data_dir=tmp_path, check=False)
+    assert result.returncode == 2 and "--confirm-removals goes with --node" in result.stderr

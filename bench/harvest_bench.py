@@ -157,8 +157,8 @@ def main() -> None:
     server.kill()
 
     print()
-    print(f"| task | seconds | triples | outcome | vs naive |")
-    print(f"|---|---:|---:|---|---:|")
+    print("| task | seconds | triples | outcome | vs naive |")
+    print("|---|---:|---:|---|---:|")
     for (name, seconds, count, outcomes), baseline in zip(rows, (naive_full, naive_again)):
         summary = ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
         print(f"| {name} | {seconds:.1f} | {count:,} | {summary} | {baseline / seconds:.2f}x |")

@@ -6,6 +6,7 @@ and that the good node's graph is exactly as it was.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pyoxigraph as ox
@@ -38,14 +39,17 @@ def federation(tmp_path):
                                     "harvest_connect_timeout_s": 1})
     store = EmbeddedStore()
     hub = Hub(settings, tmp_path, store)
-    hub.options = hub.options.__class__(hub.options.limits.__class__(
-        **{**hub.options.limits.__dict__, "backoff_s": 0.05}), hub.options.hold_share)
+    with_limits(hub, backoff_s=0.05)
     first = {node_id: hub.harvest(node_id) for node_id in ("goed", "lastig")}
     assert [run.outcome for run in first.values()] == ["stored", "stored"]
     yield hub, good, bad
     good.stop()
     bad.stop()
     store.close()
+
+
+def with_limits(hub: Hub, **changes) -> None:
+    hub.options = dataclasses.replace(hub.options, limits=dataclasses.replace(hub.options.limits, **changes))
 
 
 def graph(hub: Hub, node_id: str) -> rdflib.Graph:
@@ -175,8 +179,7 @@ def test_truncated_body_fails_and_keeps_last_copy(federation, snapshot):
 
 def test_body_over_the_size_limit_fails(federation, snapshot):
     hub, _, bad = federation
-    hub.options = hub.options.__class__(hub.options.limits.__class__(
-        **{**hub.options.limits.__dict__, "max_bytes": 5000}), hub.options.hold_share)
+    with_limits(hub, max_bytes=5000)
     bad.serve(bad.triples[:-1])
     run = hub.harvest("lastig")
     assert run.outcome == "failed" and "over the limit of 5,000" in run.error
@@ -266,8 +269,7 @@ def test_slow_drip_is_cut_off_at_the_overall_deadline(federation, snapshot):
     hub, _, bad = federation
     bad.serve(bad.triples[:-1])
     bad.script.drip_s = 0.2  # one small piece every 0.2 s: each read is quick, the whole is endless
-    hub.options = hub.options.__class__(hub.options.limits.__class__(
-        **{**hub.options.limits.__dict__, "total_timeout_s": 2}), hub.options.hold_share)
+    with_limits(hub, total_timeout_s=2)
     started = time.monotonic()
     run = hub.harvest("lastig")
     assert run.outcome == "failed" and "took longer than 2 s" in run.error

@@ -147,7 +147,7 @@ def _unchanged(run: HarvestRun, previous: Previous, feed_position: int | None) -
 
 def last_good(store: Store, hub_base: str, node_id: str) -> Previous:
     """Validators of the copy the hub holds (newest stored or unchanged run), and a pending hold."""
-    runs = read_runs(store, hub_base).get(node_id, [])
+    runs = read_runs(store, hub_base, [node_id]).get(node_id, [])
     held = runs[0].etag if runs and runs[0].outcome == "held" else None
     for run in runs:
         if run.outcome in GOOD:

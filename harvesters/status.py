@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -62,7 +63,7 @@ class MemberStatus:
 
 def overview(store: Store, hub_base: str, instances: list[Instance], interval_of=None) -> list[MemberStatus]:
     """Status of every member, in the order of the instances file."""
-    runs = read_runs(store, hub_base)
+    runs = read_runs(store, hub_base, [i.id for i in instances])
     statuses = {i.id: MemberStatus(i, runs.get(i.id, []), interval_s=interval_of(i) if interval_of else None)
                 for i in instances}
     by_graph = {graph_iri(hub_base, i.id): statuses[i.id] for i in instances}
@@ -74,11 +75,14 @@ def overview(store: Store, hub_base: str, instances: list[Instance], interval_of
     return list(statuses.values())
 
 
-def read_runs(store: Store, hub_base: str) -> dict[str, list[HarvestRun]]:
-    """Every recorded run per member id, newest first."""
+def read_runs(store: Store, hub_base: str, node_ids: Iterable[str]) -> dict[str, list[HarvestRun]]:
+    """Every recorded run of these members, per member id, newest first."""
     prefix = member_iri(hub_base, "")
+    query = named("harvest/runs")
+    text = query.bind_values(query.bind(log=ox.NamedNode(log_graph(hub_base))), "member",
+                             [ox.NamedNode(prefix + node_id) for node_id in node_ids])
     runs: dict[str, list[HarvestRun]] = defaultdict(list)
-    for row in store.select(named("harvest/runs").bind(log=ox.NamedNode(log_graph(hub_base)))):
+    for row in store.select(text):
         value = lambda name: row[name].value if row.get(name) is not None else None  # noqa: E731
         number = lambda name: int(value(name)) if value(name) is not None else None  # noqa: E731
         node_id = row["member"].value.removeprefix(prefix)
@@ -92,7 +96,7 @@ def read_runs(store: Store, hub_base: str) -> dict[str, list[HarvestRun]]:
     return runs
 
 
-def findings(store: Store, hub_base: str, run: HarvestRun, lang: str = "nl") -> dict[str, list[Finding]]:
+def findings(store: Store, hub_base: str, run: HarvestRun) -> dict[str, list[Finding]]:
     """The run's findings grouped by rule (the shape), rules in name order."""
     rows = store.select(named("harvest/findings").bind(log=ox.NamedNode(log_graph(hub_base)),
                                                       run=ox.NamedNode(run.iri(hub_base))))

@@ -78,7 +78,7 @@ def test_first_harvest_stores_exactly_what_each_node_serves(federation):
     hub, good, bad = federation
     assert graph(hub, "goed") == served(good)
     assert graph(hub, "lastig") == served(bad)
-    run = read_runs(hub.store, HUB)["lastig"][0]
+    run = read_runs(hub.store, HUB, ["lastig"])["lastig"][0]
     assert (run.outcome, run.http_status, run.used) == ("stored", 200, bad.base_url + "dump.nq")
     assert run.etag == bad.dump_requests()[-1].headers.get("If-None-Match") or run.etag.startswith('"')
     assert run.triples == len(served(bad)) and run.added > 10 and run.quarantined == 0

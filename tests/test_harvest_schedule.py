@@ -51,9 +51,9 @@ def test_schedule_resumes_from_the_last_recorded_attempt(tmp_path, nodes):
     try:
         assert scheduler.next_run("n0") == done + dt.timedelta(hours=1), "one interval after the last attempt"
         deadline = time.monotonic() + 20
-        while len(read_runs(hub.store, HUB)) < 4 and time.monotonic() < deadline:
+        while len(read_runs(hub.store, HUB, nodes)) < 4 and time.monotonic() < deadline:
             time.sleep(0.2)
-        runs = read_runs(hub.store, HUB)
+        runs = read_runs(hub.store, HUB, nodes)
         assert [run.outcome for run in runs["n0"]] == ["stored"], "not harvested again before its interval"
         assert all(runs[node_id][0].outcome == "stored" for node_id in ("n1", "n2", "n3")), "never harvested: due now"
         job = scheduler.scheduler.get_job("n0")
@@ -84,7 +84,7 @@ def test_hard_timeout_records_the_run_as_failed(tmp_path, nodes):
     run = scheduler.run("n2")
     assert time.monotonic() - started < 2.5
     assert run.outcome == "failed" and "Gave up after 1 s" in run.error
-    assert [r.outcome for r in read_runs(hub.store, HUB)["n2"]] == ["failed"]
+    assert [r.outcome for r in read_runs(hub.store, HUB, ["n2"])["n2"]] == ["failed"]
     scheduler.shutdown()
     time.sleep(3)  # let the abandoned request finish before the node stops
 

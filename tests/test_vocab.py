@@ -26,6 +26,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+import vocab
+
 # ---------------------------------------------------------------------------
 # Locations and namespaces
 # ---------------------------------------------------------------------------
@@ -1098,3 +1100,14 @@ def test_context_terms(term, iri, coercion):
     ctx = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
     assert ctx[term]["@id"] == iri
     assert ctx[term]["@type"] == coercion
+
+
+def test_every_harvest_term_the_hub_writes_is_declared_in_nl_and_en():
+    """The harvest log's lph: terms (harvesters/, registry/queries/harvest/) are in vocab/def/harvest.ttl."""
+    g = Graph().parse(vocab.harvest_vocabulary_file(), format="turtle")
+    lph = Namespace(vocab.LPH)
+    sources = [*(ROOT / "harvesters").glob("*.py"), *(ROOT / "registry" / "queries" / "harvest").glob("*.r[qu]")]
+    used = {m for path in sources for m in re.findall(r"(?:lph:|harvest#)([A-Za-z]+)", path.read_text(encoding="utf-8"))}
+    assert len(used) > 10
+    for term in used:
+        assert has_nl_en(g, lph[term], RDFS.label) and has_nl_en(g, lph[term], RDFS.comment), term

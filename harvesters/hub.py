@@ -8,10 +8,11 @@ from pathlib import Path
 
 from harvesters.instances import Instance, load_instances, parse_interval
 from harvesters.locks import try_lock
-from harvesters.log import HarvestRun
+from harvesters.log import HarvestRun, graph_iri
 from harvesters.pipeline import Options, harvest_node
 from registry.errors import NotFound
 from registry.store import Store
+from registry.views.federation import Member
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ class Hub:
 
     def interval_s(self, instance: Instance) -> int:
         return instance.interval_s or self.default_interval_s
+
+    def view_members(self) -> list[Member]:
+        """The members as the views place them: id, name, level, area and their graph."""
+        return [Member(i.id, i.name, i.level, i.area, graph_iri(self.base, i.id)) for i in self.instances]
 
     @property
     def harvestable(self) -> list[Instance]:

@@ -42,8 +42,16 @@ DEMO_PASSWORD = "demo-wachtwoord"
 """A demo admin on every demo node, so the editor can be tried; never on a real node."""
 
 
-def prepare(folder: Path, demo: DemoNode, port: int, fresh: bool) -> Path:
-    """Create (or refresh) one demo node's data directory and load its example file."""
+EXAMPLE_NATIONAL_BASE = "https://landelijk.bamboe.example/"
+"""Where the examples assume the national node; the demo points those links at its own."""
+
+
+def prepare(folder: Path, demo: DemoNode, port: int, fresh: bool, national_base: str = "") -> Path:
+    """Create (or refresh) one demo node's data directory and load its example file.
+
+    Links to the national node's networks (dct:isPartOf) are pointed at the demo's
+    national node, so the hub can follow them from a wijk up to the national network.
+    """
     data_dir = folder / demo.id
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)
@@ -57,9 +65,12 @@ def prepare(folder: Path, demo: DemoNode, port: int, fresh: bool) -> Path:
     accounts = Accounts(data_dir)
     if accounts.user(DEMO_USER) is None:
         accounts.add_user(DEMO_USER, DEMO_PASSWORD, "admin")
+    example = data_dir / demo.example
+    text = (vocab.HERE / "examples" / demo.example).read_text(encoding="utf-8")
+    example.write_text(text.replace(EXAMPLE_NATIONAL_BASE, national_base or EXAMPLE_NATIONAL_BASE), encoding="utf-8")
     store = EmbeddedStore(data_dir / "store")
     try:
-        load_files(store, [vocab.HERE / "examples" / demo.example], settings["base_url"])
+        load_files(store, [example], settings["base_url"])
     finally:
         store.close()
     return data_dir
@@ -99,8 +110,9 @@ def prepare_hub(folder: Path, port: int, fresh: bool) -> Path:
 def run_demo(folder: Path, hub_port: int, fresh: bool) -> None:
     """Prepare every demo node and the hub, then serve them all until interrupted."""
     started = []
+    national = next(offset for offset, demo in enumerate(DEMO_NODES, start=1) if demo.level == "landelijk")
     for offset, demo in enumerate(DEMO_NODES, start=1):
-        data_dir = prepare(folder, demo, hub_port + offset, fresh)
+        data_dir = prepare(folder, demo, hub_port + offset, fresh, f"http://127.0.0.1:{hub_port + national}/")
         app, server = build_server(data_dir, "127.0.0.1", hub_port + offset)
         started.append((demo, data_dir, app, server))
         print(f"  {demo.name:<28} http://127.0.0.1:{hub_port + offset}/", flush=True)

@@ -14,6 +14,16 @@ _TOOI_PATTERN = re.compile(r"^https://identifier\.overheid\.nl/tooi/id/(gemeente
 _CBS_PATTERN = re.compile(r"^https://w3id\.org/lerende-praktijken/id/cbs/(\d{4})/((WK)(\d{4})\d{2}|(BU)(\d{4})\d{4})$")
 _CODE = re.compile(r"^(GM\d{4}|PV\d{2}|WK\d{6}|BU\d{8})$")
 
+# Names of the gemeenten the federation's instances files and examples name (CBS 2024).
+# Harvested data names its own wijken; a gemeente not listed here shows as its code.
+GEMEENTE_NAMES = {
+    "GM0014": "Groningen", "GM0034": "Almere", "GM0080": "Leeuwarden", "GM0153": "Enschede",
+    "GM0193": "Zwolle", "GM0202": "Arnhem", "GM0228": "Ede", "GM0268": "Nijmegen",
+    "GM0344": "Utrecht", "GM0363": "Amsterdam", "GM0392": "Haarlem", "GM0518": "'s-Gravenhage",
+    "GM0537": "Katwijk", "GM0546": "Leiden", "GM0599": "Rotterdam", "GM0687": "Middelburg",
+    "GM0772": "Eindhoven", "GM0796": "'s-Hertogenbosch", "GM0935": "Maastricht", "GM0983": "Venlo",
+}
+
 
 @dataclass(frozen=True)
 class Place:
@@ -34,6 +44,15 @@ def parse_place(iri: str) -> Place | None:
         code = match.group(2)
         kind = "wijk" if match.group(3) else "buurt"
         return Place(iri, kind, code, "GM" + (match.group(4) or match.group(6)))
+    return None
+
+
+def wijk_of(place: Place) -> str | None:
+    """WK code of the wijk a wijk or buurt lies in (a buurt code begins with its wijk's)."""
+    if place.kind == "wijk":
+        return place.code
+    if place.kind == "buurt":
+        return "WK" + place.code[2:8]
     return None
 
 

@@ -19,6 +19,7 @@ from registry.signals import SignalIndex
 from registry.store import EmbeddedStore, Store, remote_store
 from registry.store.remote import RemoteStore
 from registry.store.server import OxigraphServer
+from registry.views.federation import FederationIndex
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class Node:
             from harvesters.hub import Hub  # harvesters builds on registry; import it only for a hub
 
             self.hub = Hub(s, self.data_dir, self.store)
+        self.federation = FederationIndex(self.store, self.hub.view_members(), self.signals) if self.hub else None
         self.scheduler = None
 
     def start_schedule(self) -> bool:
@@ -88,7 +90,7 @@ class Snapshots:
 
     def __init__(self, store: Store, folder: Path):
         self.store = store
-        self.folder = folder
+        self.folder = Path(folder).absolute()  # send_file resolves relative paths against the app, not the cwd
         self._current: tuple[str, str] | None = None
         self._lock = threading.Lock()
 

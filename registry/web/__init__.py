@@ -8,7 +8,7 @@ from registry.runtime import Node
 
 
 def init_app(app: Flask) -> None:
-    from registry.web import api, auth, dump, editor, feed, hub, i18n, problems, resources, security, sparql, vocabulary
+    from registry.web import api, auth, dump, editor, feed, hub, i18n, problems, resources, security, sparql, views, vocabulary
 
     problems.init_app(app)
     i18n.init_app(app)
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     for module in (resources, sparql, dump, vocabulary, feed, editor):
         app.register_blueprint(module.blueprint)
     hub.init_app(app)
+    app.register_blueprint(views.blueprint)
     auth.csrf.exempt(sparql.blueprint)  # public queries carry no session: nothing to forge
 
 

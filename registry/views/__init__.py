@@ -1,0 +1,1 @@
+"""The hub's views across levels: national, regional, municipal, neighbourhood, one community."""

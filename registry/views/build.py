@@ -1,0 +1,258 @@
+"""Each view as plain data: the HTML, JSON, CSV and RDF of a view are all made from this.
+
+A view is a set of communities (after the filters in its query string), split into
+sections, with counts, the reflection dashboard, meetings per month and links to the
+wider and narrower areas around it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from registry.editing.concepts import shared_concepts
+from registry.errors import NotFound
+from registry.places import is_cbs_code, place_iri
+from registry.views import reflection
+from registry.views.federation import Community, Federation, _fold
+from registry.views.links import Link, links
+
+FILTERS = ("theme", "kind", "level", "status", "perspective", "region", "gemeente", "q")
+COUNTED = ("region", "theme", "kind", "level", "perspective", "status")
+NO_REGION = ""
+"""The region key of communities no Werkplaats region takes in (national ones, mostly)."""
+
+
+@dataclass
+class Context:
+    federation: Federation
+    label: Callable[[str], str]  # IRI -> label in the reader's language
+    today: dt.date = field(default_factory=dt.date.today)
+    recent: list[dict] = field(default_factory=list)  # harvest runs that changed something
+
+
+def view_url(kind: str, key: str = "", filters: dict | None = None) -> str:
+    """The stable URL of a view: its path and its non-empty filters, in a fixed order."""
+    path = {"landelijk": "/overzicht", "regio": f"/overzicht/regio/{key}", "gemeente": f"/overzicht/gemeente/{key}",
+            "wijk": f"/overzicht/wijk/{key}", "praktijk": "/overzicht/praktijk"}[kind]
+    query = [("iri", key)] if kind == "praktijk" else []
+    query += [(name, (filters or {}).get(name)) for name in FILTERS if (filters or {}).get(name)]
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def with_params(url: str, **params: str) -> str:
+    """`url` with more query parameters (a view URL may already carry filters)."""
+    extra = urlencode([(k, v) for k, v in params.items() if v])
+    return url + ("&" if "?" in url else "?") + extra if extra else url
+
+
+def read_filters(args) -> dict[str, str]:
+    return {name: args.get(name, "").strip() for name in FILTERS if args.get(name, "").strip()}
+
+
+def matches(community: Community, filters: dict[str, str]) -> bool:
+    for name, wanted in filters.items():
+        if name == "q":
+            haystack = _fold(" ".join(community.all("name") + community.all("question")))
+            if not all(word in haystack for word in _fold(wanted).split()):
+                return False
+        elif wanted not in community.facet_values(name):
+            return False
+    return True
+
+
+def national(ctx: Context, filters: dict) -> dict:
+    fed = ctx.federation
+    found = [c for c in fed.communities if matches(c, filters)]
+    regions = fed.regions
+    view = _view(ctx, "landelijk", "", "Landelijk overzicht", filters, [("all", found)])
+    view["down"] = [_area("regio", r.id, r.name, sum(r.id in c.regions for c in found), filters) for r in regions]
+    view["matrix"] = _matrix(ctx, found, regions)
+    for theme in view["matrix"]["themes"]:
+        view["labels"].setdefault(theme, ctx.label(theme))
+    counted = {row["value"] for row in view["counts"]["region"] if row["count"]}
+    view["empty_regions"] = [{"id": r.id, "name": r.name, "url": view_url("regio", r.id)}
+                             for r in regions if r.id not in counted]
+    view["themes_nowhere"] = [{"iri": theme, "label": ctx.label(theme)}
+                              for theme in view["matrix"]["themes"] if not any(view["matrix"]["cells"][theme].values())]
+    view["recent"] = ctx.recent
+    return view
+
+
+def regional(ctx: Context, member_id: str, filters: dict) -> dict:
+    fed = ctx.federation
+    member = fed.members.get(member_id)
+    if member is None:
+        raise NotFound(f"Geen Werkplaats {member_id!r} in deze federatie. No member {member_id!r}; known: "
+                       + ", ".join(fed.members))
+    area = set(member.area)
+    own = [c for c in fed.communities if member_id in {s.node for s in c.sources} and matches(c, filters)]
+    nearby = [c for c in fed.communities if c not in own and area & set(c.gemeenten) and matches(c, filters)]
+    wholes: dict[str, Community] = {}
+    for community in own:
+        for link in links(fed, community).wider:
+            if link.why == "part_of" and link.community and link.community.level == "landelijk":
+                wholes.setdefault(link.community.iri, link.community)
+    national_ones = [c for c in wholes.values() if matches(c, filters)]
+    view = _view(ctx, "regio", member_id, member.name, filters,
+                 [("own", own), ("area", nearby), ("national", national_ones)])
+    view["member"] = {"id": member.id, "name": member.name, "level": member.level, "area": list(member.area)}
+    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)]
+    in_view = own + nearby
+    codes = sorted(area | {code for c in own for code in c.gemeenten})
+    view["down"] = [_area("gemeente", code, ctx.label(place_iri(code)), sum(code in c.gemeenten for c in in_view),
+                          filters) for code in codes]
+    return view
+
+
+def municipal(ctx: Context, code: str, filters: dict) -> dict:
+    code = _code(code, "GM")
+    fed = ctx.federation
+    found = [c for c in fed.communities if code in c.gemeenten and matches(c, filters)]
+    view = _view(ctx, "gemeente", code, ctx.label(place_iri(code)), filters, [("all", found)])
+    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
+        _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
+    wijken = sorted({w for c in found for w in c.wijken})
+    view["down"] = [_area("wijk", w, ctx.label(place_iri(w)), sum(w in c.wijken for c in found), filters)
+                    for w in wijken]
+    return view
+
+
+def neighbourhood(ctx: Context, code: str, filters: dict) -> dict:
+    code = _code(code, "WK")
+    fed = ctx.federation
+    gemeente = "GM" + code[2:6]
+    found = [c for c in fed.communities if code in c.wijken and matches(c, filters)]
+    view = _view(ctx, "wijk", code, _wijk_label(ctx, code), filters, [("all", found)])
+    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
+        _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(gemeente)] + [
+        _area("gemeente", gemeente, ctx.label(place_iri(gemeente)), None, filters)]
+    for section in view["sections"]:
+        for entry in section["communities"]:
+            entry["wider"] = [_link(ctx, link) for link in links(fed, fed.get(entry["iri"])).wider]
+    return view
+
+
+def community(ctx: Context, iri: str) -> dict:
+    fed = ctx.federation
+    found = fed.get(iri)
+    if found is None:
+        raise NotFound(f"Geen lerende praktijk {iri} in de geoogste gegevens. No harvested community {iri}.")
+    view = _view(ctx, "praktijk", found.iri, found.name, {}, [("all", [found])])
+    connected = links(fed, found)
+    view["community"] = view["sections"][0]["communities"][0]
+    view["links"] = {direction: [_link(ctx, link) for link in getattr(connected, direction)]
+                     for direction in ("wider", "narrower", "nearby")}
+    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, {})]
+    view["up"] += [_area("regio", r, fed.members[r].name, None, {}) for r in found.regions]
+    view["up"] += [_area("gemeente", g, ctx.label(place_iri(g)), None, {}) for g in found.gemeenten]
+    view["up"] += [_area("wijk", w, _wijk_label(ctx, w), None, {}) for w in found.wijken]
+    for link in connected.wider + connected.narrower + connected.nearby:
+        _collect_labels(ctx, view["labels"], link.community)
+    return view
+
+
+def _view(ctx: Context, kind: str, key: str, title: str, filters: dict, sections: list) -> dict:
+    everyone = list({c.iri: c for _, found in sections for c in found}.values())
+    labels: dict[str, str] = {}
+    for community in everyone:
+        _collect_labels(ctx, labels, community)
+    counts = _counts(ctx, everyone)
+    for rows in counts.values():
+        for row in rows:
+            if row["value"].startswith("http"):
+                labels.setdefault(row["value"], row["label"])
+    return {
+        "view": kind, "id": key, "title": title,
+        "url": view_url(kind, key, filters), "filters": filters,
+        "count": len(everyone),
+        "sections": [{"key": name, "communities": [_entry(ctx, c) for c in found]} for name, found in sections],
+        "counts": counts,
+        "reflection": [m.as_dict() for m in reflection.dashboard(everyone, ctx.today)],
+        "cadence": [{"month": month, "meetings": n} for month, n in reflection.meetings_per_month(everyone, ctx.today)],
+        "up": [], "down": [],
+        "labels": labels,
+    }
+
+
+def _entry(ctx: Context, c: Community) -> dict:
+    areas = [_area("regio", r, ctx.federation.members[r].name, None, {}) for r in c.regions]
+    areas += [_area("gemeente", code, ctx.label(place_iri(code)), None, {}) for code in c.gemeenten]
+    areas += [_area("wijk", code, _wijk_label(ctx, code), None, {}) for code in c.wijken]
+    return {
+        "iri": c.iri, "name": c.name, "url": view_url("praktijk", c.iri), "level": c.level,
+        "themes": c.all("theme"), "kinds": c.all("kind"), "status": c.all("status"),
+        "places": c.all("place"), "gemeenten": list(c.gemeenten), "wijken": list(c.wijken),
+        "regions": list(c.regions), "partners": c.all("partner"), "part_of": c.all("part_of"),
+        "perspectives": c.all("perspective"), "start": c.first("start"), "end": c.first("end"),
+        "interval_weeks": c.first("interval"),
+        "sources": [{"node": s.node, "name": s.node_name, "iri": s.iri} for s in c.sources],
+        "signals": sorted(c.signals), "areas": areas,
+    }
+
+
+def _link(ctx: Context, link: Link) -> dict:
+    if link.community is None:
+        return {"iri": link.iri, "name": link.iri, "url": link.iri, "level": "", "why": link.why, "harvested": False}
+    other = link.community
+    return {"iri": other.iri, "name": other.name, "url": view_url("praktijk", other.iri), "level": other.level,
+            "themes": other.all("theme"), "gemeenten": list(other.gemeenten), "why": link.why, "harvested": True,
+            "nodes": [s.node for s in other.sources]}
+
+
+def _counts(ctx: Context, communities: list[Community]) -> dict[str, list[dict]]:
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in COUNTED}
+    for community in communities:
+        for facet in COUNTED:
+            values = community.facet_values(facet) or ([NO_REGION] if facet == "region" else [])
+            for value in values:
+                counts[facet][value] = counts[facet].get(value, 0) + 1
+    members = ctx.federation.members
+    name = lambda facet, value: (members[value].name if value in members else "Landelijk / geen regio") \
+        if facet == "region" else ctx.label(value)  # noqa: E731
+    return {facet: [{"value": value, "label": name(facet, value), "count": n}
+                    for value, n in sorted(found.items(), key=lambda item: (-item[1], name(facet, item[0])))]
+            for facet, found in counts.items()}
+
+
+def _matrix(ctx: Context, communities: list[Community], regions) -> dict:
+    """Communities per theme and region, every theme of the scheme and every region listed."""
+    themes = [c.iri for c in shared_concepts().values() if c.scheme == "thema"]
+    themes += sorted({t for c in communities for t in c.all("theme")} - set(themes))
+    columns = [r.id for r in regions] + [NO_REGION]
+    cells = {theme: dict.fromkeys(columns, 0) for theme in themes}
+    for community in communities:
+        for theme in community.all("theme"):
+            for region in community.regions or (NO_REGION,):
+                cells[theme][region] += 1
+    return {"themes": themes, "regions": columns, "cells": cells}
+
+
+def _collect_labels(ctx: Context, labels: dict, community: Community | None) -> None:
+    if community is None:
+        return
+    for key in ("theme", "kind", "level", "status", "place", "perspective"):
+        for iri in community.all(key):
+            labels.setdefault(iri, ctx.label(iri))
+
+
+def _area(kind: str, key: str, title: str, count: int | None, filters: dict) -> dict:
+    return {"view": kind, "id": key, "title": title, "url": view_url(kind, key, filters), "count": count}
+
+
+def _code(code: str, prefix: str) -> str:
+    code = code.upper()
+    if not (code.startswith(prefix) and is_cbs_code(code)):
+        example = {"GM": "GM0537", "WK": "WK053700"}[prefix]
+        raise NotFound(f"{code!r} is geen CBS-code van de vorm {example}. Not a CBS code like {example}.")
+    return code
+
+
+def _wijk_label(ctx: Context, code: str) -> str:
+    """A wijk's name from the harvested data (any year's IRI), else its code."""
+    for iri in ctx.federation.place_iris(code):
+        found = ctx.label(iri)
+        if found and not found.startswith("wijk "):
+            return f"{found} ({code})"
+    return f"Wijk {code}"

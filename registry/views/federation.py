@@ -1,0 +1,220 @@
+"""The federation as the views see it: every harvested community, placed, merged and indexed.
+
+Built once per store generation (and day, since signals and cadence depend on today)
+from one SELECT over the named graphs, the member list of the instances file and the
+reflection signals. Views then only filter and count in memory.
+
+Placement follows the CBS codes: a wijk or buurt lies in the gemeente its code begins
+with; a gemeente lies in every Werkplaats region whose instances entry lists it; a
+community published by a regional node also belongs to that node's region.
+
+Two nodes describing the same community (same name, same places, same partner names)
+become one `Community` with both as sources.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from registry.places import parse_place, wijk_of
+from registry.queries import named
+from registry.signals import SignalIndex
+from registry.store import Store
+
+NIVEAU = "https://w3id.org/lerende-praktijken/id/niveau/"
+LEVELS = ("wijk", "lokaal", "regionaal", "landelijk")
+"""Narrow to wide: a community links up to wider levels, down to narrower ones."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """One node of the federation as the views need it (from the instances file)."""
+
+    id: str
+    name: str
+    level: str
+    area: tuple[str, ...]
+    graph: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one description of a community comes from."""
+
+    node: str
+    node_name: str
+    iri: str
+
+
+@dataclass
+class Community:
+    iri: str  # the first source's IRI: the key in URLs
+    values: dict[str, list[str]]
+    sources: list[Source]
+    signals: frozenset[str] = frozenset()
+    gemeenten: tuple[str, ...] = ()
+    wijken: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def first(self, key: str) -> str:
+        found = self.values.get(key)
+        return found[0] if found else ""
+
+    def all(self, key: str) -> list[str]:
+        return self.values.get(key, [])
+
+    @property
+    def name(self) -> str:
+        return self.first("name")
+
+    @property
+    def level(self) -> str:
+        """Local name of the widest level given (`wijk`, `lokaal`, ...), or ''."""
+        levels = [iri.removeprefix(NIVEAU) for iri in self.all("level") if iri.startswith(NIVEAU)]
+        known = [level for level in LEVELS if level in levels]
+        return known[-1] if known else ""
+
+    @property
+    def rank(self) -> int:
+        return LEVELS.index(self.level) if self.level else -1
+
+    def facet_values(self, facet: str) -> list[str]:
+        if facet == "gemeente":
+            return list(self.gemeenten)
+        if facet == "wijk":
+            return list(self.wijken)
+        if facet == "region":
+            return list(self.regions)
+        if facet == "node":
+            return [source.node for source in self.sources]
+        return self.all(facet)
+
+
+class Federation:
+    """Every community of every member, with indexes for placing and linking them."""
+
+    def __init__(self, members: list[Member], communities: list[Community]):
+        self.members = {member.id: member for member in members}
+        self.communities = sorted(communities, key=lambda c: (_fold(c.name), c.iri))
+        self.by_iri: dict[str, Community] = {}
+        for community in self.communities:
+            for source in community.sources:
+                self.by_iri[source.iri] = community
+        self.by_theme: dict[str, list[Community]] = defaultdict(list)
+        self.by_partner: dict[str, list[Community]] = defaultdict(list)
+        for community in self.communities:
+            for theme in community.all("theme"):
+                self.by_theme[theme].append(community)
+            for partner in {_fold(name) for name in community.all("partner")}:
+                self.by_partner[partner].append(community)
+        self._places: dict[str, set[str]] = defaultdict(set)
+        for community in self.communities:
+            for iri in community.all("place"):
+                place = parse_place(iri)
+                if place:
+                    self._places[place.code].add(iri)
+        self.parts: dict[str, list[Community]] = defaultdict(list)
+        """Communities that name another with dct:isPartOf, by the other's key IRI."""
+        for community in self.communities:
+            for target in community.all("part_of"):
+                whole = self.by_iri.get(target)
+                self.parts[whole.iri if whole else target].append(community)
+
+    def get(self, iri: str) -> Community | None:
+        """The community with this IRI on any node (merged ones answer to each source's IRI)."""
+        return self.by_iri.get(iri)
+
+    def place_iris(self, code: str) -> list[str]:
+        """IRIs the data uses for one CBS code (a wijk may be named for several years)."""
+        return sorted(self._places.get(code, ()))
+
+    @property
+    def regions(self) -> list[Member]:
+        """Members that stand for a Werkplaats region: regional ones, and any with an area."""
+        return [m for m in self.members.values() if m.level == "regionaal" or (m.area and m.level != "landelijk")]
+
+    def regions_of_gemeente(self, code: str) -> list[Member]:
+        return [member for member in self.regions if code in member.area]
+
+
+class FederationIndex:
+    """The federation of one store, rebuilt when the store changes or the day turns."""
+
+    def __init__(self, store: Store, members: list[Member], signals: SignalIndex):
+        from registry.store.cache import PerGeneration
+
+        self._members = members
+        self._signals = signals
+        self._cached = PerGeneration(store, self._build, extra_key=dt.date.today)
+
+    def get(self) -> Federation:
+        return self._cached.get()
+
+    def _build(self, store: Store) -> Federation:
+        return build(store, self._members, self._signals.all())
+
+
+def build(store: Store, members: list[Member], signals_by_iri: dict[str, list]) -> Federation:
+    member_of_graph = {member.graph: member for member in members}
+    raw: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for row in store.select(named("views/facts").text):
+        member = member_of_graph.get(row["graph"].value)
+        if member is None:
+            continue
+        values = raw.setdefault((member.id, row["community"].value), {})
+        found = values.setdefault(row["key"].value, [])
+        if row["value"].value not in found:
+            found.append(row["value"].value)
+    by_id = {member.id: member for member in members}
+    order = {member.id: number for number, member in enumerate(members)}
+    groups: dict[tuple, list[tuple[str, str, dict]]] = defaultdict(list)
+    for (node_id, iri), values in raw.items():
+        for key in values:
+            values[key].sort()
+        groups[_merge_key(iri, values)].append((node_id, iri, values))
+    regions = [m for m in members if m.level == "regionaal" or (m.area and m.level != "landelijk")]
+    communities = []
+    for described in groups.values():
+        described.sort(key=lambda d: (order[d[0]], d[1]))
+        communities.append(_community(described, by_id, regions, signals_by_iri))
+    return Federation(members, communities)
+
+
+def _community(described, by_id: dict[str, Member], regions: list[Member], signals_by_iri) -> Community:
+    values: dict[str, list[str]] = {}
+    for _, _, one in described:
+        for key, found in one.items():
+            values.setdefault(key, [])
+            values[key] += [value for value in found if value not in values[key]]
+    sources = [Source(node_id, by_id[node_id].name, iri) for node_id, iri, _ in described]
+    signal_sets = [{signal.key for signal in signals_by_iri.get(iri, [])} for _, iri, _ in described]
+    places = [p for p in (parse_place(iri) for iri in values.get("place", [])) if p]
+    gemeenten = tuple(sorted({p.gemeente for p in places if p.gemeente}))
+    wijken = tuple(sorted({w for w in (wijk_of(p) for p in places) if w}))
+    in_regions = {m.id for m in regions if set(m.area) & set(gemeenten)}
+    in_regions |= {s.node for s in sources if s.node in {m.id for m in regions}}
+    return Community(
+        iri=sources[0].iri, values=values, sources=sources,
+        signals=frozenset(set.intersection(*signal_sets)),
+        gemeenten=gemeenten, wijken=wijken, regions=tuple(sorted(in_regions)),
+    )
+
+
+def _merge_key(iri: str, values: dict[str, list[str]]) -> tuple:
+    """Same name, same places and same partner names: the same community, twice described.
+
+    Without a name nothing is merged (the IRI keeps it apart).
+    """
+    names = values.get("name")
+    if not names:
+        return ("iri", iri)
+    return (_fold(names[0]), frozenset(values.get("place", [])), frozenset(_fold(p) for p in values.get("partner", [])))
+
+
+def _fold(text: str) -> str:
+    """Case, accents, punctuation and spacing do not make another name."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())

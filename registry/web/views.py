@@ -1,0 +1,120 @@
+"""`/overzicht`: the hub's views across levels, as HTML, JSON, CSV and RDF.
+
+- `/overzicht`: national; `/overzicht/regio/<id>`: one Werkplaats region;
+  `/overzicht/gemeente/<GM code>`; `/overzicht/wijk/<WK code>`;
+  `/overzicht/praktijk?iri=<IRI>`: one community with its links across levels.
+- Filters in the query string: theme, kind, level, status, perspective, region,
+  gemeente (IRIs or codes as the JSON shows them) and `q` for words in name or question.
+- Representation by `?format=html|json|csv|ttl|jsonld|nt|rdf` or by Accept; CSV lists
+  by `?lijst=praktijken|tellingen|reflectie|bijeenkomsten|verbanden`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, render_template, request
+
+from harvesters.status import read_runs
+from registry.errors import BamboeError, NotAcceptable, NotFound
+from registry.views import build, formats
+from registry.web import conditional, current_node, rdf_response
+from registry.web.negotiation import EXTENSIONS, HTML, RDF_TYPES
+
+blueprint = Blueprint("views", __name__)
+JSON, CSV = "application/json", "text/csv"
+OFFERED = [HTML, JSON, CSV, *RDF_TYPES]
+FORMATS = {"html": HTML, "json": JSON, "csv": CSV, **{k: v for k, v in EXTENSIONS.items() if v in RDF_TYPES}}
+
+
+blueprint.add_app_template_global(build.with_params, "with_params")
+
+
+class UnknownList(BamboeError):
+    title = "Onbekende lijst"
+
+
+@blueprint.get("/overzicht")
+def national():
+    ctx = _context(recent=True)
+    return _respond(build.national(ctx, build.read_filters(request.args)))
+
+
+@blueprint.get("/overzicht/regio/<member_id>")
+def regional(member_id: str):
+    return _respond(build.regional(_context(), member_id, build.read_filters(request.args)))
+
+
+@blueprint.get("/overzicht/gemeente/<code>")
+def municipal(code: str):
+    return _respond(build.municipal(_context(), code, build.read_filters(request.args)))
+
+
+@blueprint.get("/overzicht/wijk/<code>")
+def neighbourhood(code: str):
+    return _respond(build.neighbourhood(_context(), code, build.read_filters(request.args)))
+
+
+@blueprint.get("/overzicht/praktijk")
+def community():
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        raise BamboeError("Geef de IRI van een lerende praktijk mee: /overzicht/praktijk?iri=… "
+                          "Name a community: /overzicht/praktijk?iri=…")
+    return _respond(build.community(_context(), iri))
+
+
+def _context(recent: bool = False) -> build.Context:
+    node = current_node()
+    if node.federation is None:
+        raise NotFound("Deze node is geen hub: er zijn geen overzichten. This node is not a hub: no views.")
+    lang = g.get("lang", "nl")
+    return build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang),
+                         recent=_recent_changes(node) if recent else [])
+
+
+def _recent_changes(node, newest: int = 10) -> list[dict]:
+    """Harvest runs that changed a member's copy, newest first, across the federation."""
+    hub = node.hub
+    names = {i.id: i.name for i in hub.instances}
+    runs = read_runs(hub.store, hub.base, names)
+    changed = [run for found in runs.values() for run in found
+               if run.outcome == "stored" and run.ended and (run.added or run.updated or run.removed)]
+    changed.sort(key=lambda run: run.ended, reverse=True)
+    return [{"node": run.node, "name": names[run.node], "when": run.ended.isoformat(timespec="seconds"),
+             "added": run.added, "updated": run.updated, "removed": run.removed} for run in changed[:newest]]
+
+
+def _respond(view: dict):
+    media_type = _choose()
+    if media_type == JSON:
+        return conditional(jsonify(view).get_data(), JSON)
+    if media_type == CSV:
+        which = request.args.get("lijst", formats.LISTS[0])
+        if which not in formats.LISTS:
+            raise UnknownList(f"Geen lijst {which!r}; kies uit {', '.join(formats.LISTS)}. "
+                              f"No list {which!r}; choose one of {', '.join(formats.LISTS)}.")
+        response = conditional(formats.csv_list(view, which), CSV)
+        name = "-".join(part for part in (view["view"], _safe(view["id"]) if view["view"] != "praktijk" else "", which) if part)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if media_type != HTML:
+        return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
+    return conditional(render_template("views/view.html", view=view), HTML)
+
+
+def _choose() -> str:
+    wanted = request.args.get("format")
+    if wanted:
+        media_type = FORMATS.get(wanted.lower()) or (wanted if wanted in OFFERED else None)
+        if media_type is None:
+            raise NotAcceptable(f"format={wanted} wordt niet aangeboden; kies uit {', '.join(FORMATS)}. "
+                                f"format={wanted} is not offered; use one of: {', '.join(FORMATS)}")
+        return media_type
+    if not request.accept_mimetypes:
+        return HTML
+    best = request.accept_mimetypes.best_match(OFFERED)
+    if best is None:
+        raise NotAcceptable(f"None of the requested types is offered; these views have: {', '.join(OFFERED)}")
+    return best
+
+
+def _safe(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum() or ch in "-_")

@@ -24,6 +24,41 @@ def counts(store: Store) -> dict[str, int]:
     return result
 
 
+def graph_stats(store: Store) -> dict[str, dict[str, int]]:
+    """Per named graph: `triples` and the number of entities per class name."""
+    found: dict[str, dict[str, int]] = {}
+    for row in store.select(named("node/graph_stats").text):
+        key = row["key"].value.rsplit("#", 1)[-1]
+        found.setdefault(row["graph"].value, dict.fromkeys(("triples", *CLASSES), 0))[key] = int(row["n"].value)
+    return found
+
+
+def describe_subsets(base: str, subsets: list[tuple[str, str, str, dict[str, int]]]) -> list[ox.Triple]:
+    """VoID subsets of a hub's dataset: one per named graph (IRI, title, source URL, stats)."""
+    n = lambda prefix, local: ox.NamedNode(vocab.PREFIXES[prefix] + local)  # noqa: E731
+    number = lambda value: ox.Literal(str(value), datatype=n("xsd", "integer"))  # noqa: E731
+    dataset = ox.NamedNode(base + "#dataset")
+    triples = []
+    for graph, title, source, stats in subsets:
+        subset = ox.NamedNode(graph)
+        triples += [
+            (dataset, n("void", "subset"), subset),
+            (subset, n("rdf", "type"), n("void", "Dataset")),
+            (subset, n("dct", "title"), ox.Literal(title)),
+            (subset, n("void", "triples"), number(stats.get("triples", 0))),
+            (subset, n("void", "entities"), number(stats.get("LearningCommunity", 0))),
+            (subset, n("void", "sparqlEndpoint"), ox.NamedNode(base + "sparql")),
+        ]
+        if source:
+            triples.append((subset, n("dct", "source"), ox.NamedNode(source)))
+        for name in CLASSES:
+            partition = ox.NamedNode(f"{graph}#{name}")
+            triples += [(subset, n("void", "classPartition"), partition),
+                        (partition, n("void", "class"), n("lp", name)),
+                        (partition, n("void", "entities"), number(stats.get(name, 0)))]
+    return [ox.Triple(*t) for t in triples]
+
+
 def describe_node(settings: dict, counts: dict[str, int]) -> list[ox.Triple]:
     """Triples describing the node: who runs it and where its data and endpoints are."""
     base = settings["base_url"]

@@ -62,6 +62,22 @@ def matches(community: Community, filters: dict[str, str]) -> bool:
     return True
 
 
+def directory(ctx: Context) -> dict:
+    """Every view there is, for the hub's home page: regions, gemeenten and wijken with counts."""
+    fed = ctx.federation
+    gemeenten = sorted({code for c in fed.communities for code in c.gemeenten})
+    wijken = sorted({code for c in fed.communities for code in c.wijken})
+    return {
+        "national": _area("landelijk", "", "Landelijk overzicht", len(fed.communities), {}),
+        "regions": [_area("regio", r.id, r.name, sum(r.id in c.regions for c in fed.communities), {})
+                    for r in fed.regions],
+        "gemeenten": [_area("gemeente", code, ctx.label(place_iri(code)),
+                            sum(code in c.gemeenten for c in fed.communities), {}) for code in gemeenten],
+        "wijken": [_area("wijk", code, _wijk_label(ctx, code), sum(code in c.wijken for c in fed.communities), {})
+                   for code in wijken],
+    }
+
+
 def national(ctx: Context, filters: dict) -> dict:
     fed = ctx.federation
     found = [c for c in fed.communities if matches(c, filters)]
@@ -69,6 +85,7 @@ def national(ctx: Context, filters: dict) -> dict:
     view = _view(ctx, "landelijk", "", "Landelijk overzicht", filters, [("all", found)])
     view["down"] = [_area("regio", r.id, r.name, sum(r.id in c.regions for c in found), filters) for r in regions]
     view["matrix"] = _matrix(ctx, found, regions)
+    view["region_names"] = {r.id: r.name for r in regions}
     for theme in view["matrix"]["themes"]:
         view["labels"].setdefault(theme, ctx.label(theme))
     counted = {row["value"] for row in view["counts"]["region"] if row["count"]}

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, g, redirect, render_template, request
 
 import vocab
 from registry import communities, node as node_description, rdf
 from registry.community_page import community_page, schema_org
 from registry.description import Description
 from registry.errors import Gone, NotFound
+from registry.views import build
 from registry.web import conditional, current_node, rdf_response
 from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
 
@@ -25,10 +26,35 @@ def root(ext: str | None = None):
     counts = node_description.counts(node.store)
     media_type = choose(OFFERED, ext)
     if media_type != HTML:
-        return rdf_response(node_description.describe_node(node.settings, counts), media_type)
+        triples = node_description.describe_node(node.settings, counts)
+        if node.hub is not None:
+            triples += node_description.describe_subsets(node.settings["base_url"], _subsets(node))
+        return rdf_response(triples, media_type)
     recent = node.index.summaries()[:12]
-    html = render_template("home.html", counts=counts, communities=recent, labels=node.labels)
+    views = None
+    if node.federation is not None:
+        lang = g.get("lang", "nl")
+        views = build.directory(build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang)))
+    html = render_template("home.html", counts=counts, communities=recent, labels=node.labels, views=views)
     return conditional(html, HTML)
+
+
+@blueprint.get("/.well-known/void")
+def well_known_void():
+    """The VoID description's well-known address (VoID §7.2): the node's root in Turtle."""
+    return redirect("/index.ttl", 303)
+
+
+def _subsets(node) -> list[tuple[str, str, str, dict]]:
+    """Every harvested graph of a hub (and its own data and harvest log), with statistics."""
+    from harvesters.log import graph_iri, log_graph
+
+    stats = node_description.graph_stats(node.store)
+    base = node.settings["base_url"]
+    found = [(node_description.data_graph(base), node.settings["name"], base),
+             (log_graph(base), "Oogstlog / harvest log", "")]
+    found += [(graph_iri(base, i.id), i.name, i.url) for i in node.hub.instances]
+    return [(graph, title, source, stats[graph]) for graph, title, source in found if graph in stats]
 
 
 @blueprint.get("/werkplaats")

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 import vocab
 from harvesters.instances import Instance
+from registry.places import place_iri
 from registry.queries import insert_data, named
 from registry.store import Store
 from registry.validation import Finding
@@ -107,6 +108,9 @@ def _member(member: ox.NamedNode, instance: Instance) -> list[ox.Triple]:
     ]
     if instance.url:
         triples.append((member, _p("schema:url"), ox.NamedNode(instance.url)))
+    # where the member works, so queries can ask per region: its level and its gemeenten
+    triples.append((member, _p("lp:level"), ox.NamedNode(f"{vocab.CONCEPTS}niveau/{instance.level}")))
+    triples += [(member, _p("schema:areaServed"), ox.NamedNode(place_iri(code))) for code in instance.area]
     return [ox.Triple(*t) for t in triples]
 
 

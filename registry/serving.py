@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 from waitress import create_server
@@ -53,17 +54,30 @@ def serve_node(data_dir: Path, host: str, port: int, threads: int = 8) -> None:
     _serve_until_signal([server], lambda: stop(app, data_dir))
 
 
+class _Stop(Exception):
+    """Raised by the signal handler to leave the serving loop."""
+
+
+def _stop_now(*_) -> None:
+    # Raise instead of setting an Event: a handler that takes a lock can deadlock with
+    # the main thread holding that same lock inside Event.wait().
+    raise _Stop
+
+
 def _serve_until_signal(servers, cleanup) -> None:
     """Run the servers in daemon threads until SIGTERM or SIGINT, then clean up and return."""
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, _stop_now)
+    signal.signal(signal.SIGINT, _stop_now)
     for server in servers:
         threading.Thread(target=server.run, daemon=True).start()
     try:
-        while not stopping.wait(0.5):
-            pass
+        while True:
+            time.sleep(3600)
+    except _Stop:
+        pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the cleanup short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for server in servers:
             server.close()
         cleanup()

@@ -1,10 +1,13 @@
 """`/sparql`: the SPARQL 1.1 Protocol, read-only, answered by the isolated query pool."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, make_response, render_template, request
 
 from registry import rdf
-from registry.errors import NotAcceptable, QueryRefused
+from registry.errors import BamboeError, NotAcceptable, QueryRefused
+from registry.examples import example, examples
 from registry.sandbox import check_query
 from registry.web import current_node
 from registry.web.negotiation import HTML
@@ -33,9 +36,12 @@ def endpoint():
     text = _query_text()
     if text is None:
         if request.accept_mimetypes.best == HTML or not request.accept_mimetypes:
-            return render_template("sparql.html")
+            chosen = example(request.args.get("voorbeeld", "")) or examples()[0]
+            return _page(chosen.text, chosen=chosen.slug)
         raise QueryRefused("Geen query ontvangen. Send a query as `query` (GET or form POST) "
                            "or as an application/sparql-query body.")
+    if _wants_page():
+        return _results_page(node, text)
     checked = check_query(text, settings["sparql_max_query_chars"])
     key, media_type = _result_type(checked.form)
     client = request.remote_addr or "unknown"
@@ -49,6 +55,45 @@ def endpoint():
         response.headers["Bamboe-Truncated"] = (
             f"rows>{settings['sparql_max_rows']} or bytes>{settings['sparql_max_bytes']}"
         )
+    return response
+
+
+def _wants_page() -> bool:
+    """A person in a browser: `format=html`, or an Accept that ranks HTML above the result types."""
+    wanted = request.args.get("format") or request.form.get("format")
+    if wanted:
+        return wanted == "html"
+    offered = [*SOLUTION_TYPES.values(), *GRAPH_TYPES.values()]
+    return request.accept_mimetypes.best_match([*offered, HTML]) == HTML and \
+        request.accept_mimetypes[HTML] > max(request.accept_mimetypes[m] for m in offered)
+
+
+def _results_page(node, text: str):
+    """Run the query as a person would: results as a table under the editor, errors beside it."""
+    settings = node.settings
+    try:
+        checked = check_query(text, settings["sparql_max_query_chars"])
+        graph = checked.returns_graph
+        result = node.pool.run(checked.text, "ttl" if graph else "json", request.remote_addr or "unknown",
+                               settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
+    except BamboeError as error:
+        return _page(text, error=error.detail, status=error.status)
+    body = result.body.decode() if isinstance(result.body, bytes) else result.body
+    if graph:
+        return _page(text, graph=body, truncated=result.truncated)
+    data = json.loads(body)
+    if "boolean" in data:
+        return _page(text, boolean=data["boolean"])
+    columns = data["head"]["vars"]
+    rows = [[row.get(column, {}).get("value", "") for column in columns] for row in data["results"]["bindings"]]
+    return _page(text, columns=columns, rows=rows, truncated=result.truncated)
+
+
+def _page(text: str, status: int = 200, **shown):
+    """The query page: editor, examples, and whatever the last run showed."""
+    html = render_template("sparql.html", query=text, examples=examples(), **shown)
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

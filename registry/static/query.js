@@ -1,0 +1,16 @@
+// The query editor: Tab indents, Ctrl/Cmd+Enter runs. Everything else works without this.
+document.addEventListener("DOMContentLoaded", () => {
+  const editor = document.getElementById("query");
+  const form = document.getElementById("query-form");
+  if (!editor || !form) return;
+  editor.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === "Tab" && !event.shiftKey) {
+      event.preventDefault();
+      const start = editor.selectionStart;
+      editor.setRangeText("  ", start, editor.selectionEnd, "end");
+    }
+  });
+});

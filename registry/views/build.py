@@ -131,7 +131,7 @@ def municipal(ctx: Context, code: str, filters: dict) -> dict:
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
     wijken = sorted({w for c in found for w in c.wijken})
-    view["down"] = [_area("wijk", w, ctx.label(place_iri(w)), sum(w in c.wijken for c in found), filters)
+    view["down"] = [_area("wijk", w, _wijk_label(ctx, w), sum(w in c.wijken for c in found), filters)
                     for w in wijken]
     return view
 

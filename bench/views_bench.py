@@ -1,0 +1,350 @@
+"""Views benchmark: the hub's views across levels and the example queries, beside rdflib.
+
+Generates a federation of N nodes with M communities each (as harvested: one named
+graph per node plus the harvest-log graph with each copy's provenance) and, in one run:
+
+- load: the same triples into pyoxigraph (an in-memory `EmbeddedStore`, one
+  `replace_graph` per node, as the harvester stores a copy) and into an rdflib
+  `Dataset(default_union=True)` (N-Triples of each graph parsed into its own graph).
+  Both sides start from the same pyoxigraph triples and serialise them to N-Triples.
+- federation index: the facts query, the 7 reflection-signal queries and the Python
+  that merges, places and indexes communities (`views.federation.build`), on each
+  store; rdflib runs through a small adapter with the store's `select` interface.
+- views in process: national, regional, municipal, wijk and community view assembled
+  from the built Federation (the same Python whichever store fed it, so reported once).
+- views end to end: the real hub app (`registry.create_app`, store passed in) served by
+  waitress on 127.0.0.1 and fetched with requests, as HTML and JSON. "first" is the
+  first request after a store change (as after a harvest): label, signal and facts
+  queries, index build, view and rendering. "warm" is the median of 5 requests after it.
+- the 14 example queries for researchers (`registry/queries/examples`), on both stores,
+  with row counts (rows should match; queries using NOW() may differ by a row when the
+  date turns during the run).
+
+rdflib gets a time budget (`--rdflib-budget-s`): once its queries have used it, the rest
+of its queries are reported as skipped rather than run. This machine is shared and
+noisy: absolute times move between runs, ratios within one run much less, so read the
+ratio column.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import statistics
+import tempfile
+import threading
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+
+import pyoxigraph as ox
+import rdflib
+import requests
+from waitress import create_server
+
+from harvesters.instances import Instance
+from harvesters.log import HarvestRun, graph_iri, log_graph, record_update
+from registry import create_app
+from registry import signals as signal_queries
+from registry.examples import examples
+from registry.generate import GEMEENTEN, generate_triples
+from registry.labels import Labels
+from registry.store import EmbeddedStore
+from registry.store.server import free_port
+from registry.views import build
+from registry.views.federation import Federation, Member
+from registry.views.federation import build as build_federation
+
+HUB = "http://hub.bench/"
+WARM_REPEATS = 5
+
+
+class Skipped(Exception):
+    """rdflib's time budget is used up; the step is reported as skipped, not run."""
+
+
+class Budget:
+    """Seconds rdflib may spend on queries in all; checked before each query starts."""
+
+    def __init__(self, seconds: float):
+        self.left = seconds
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+    def check(self) -> None:
+        if self.left <= 0:
+            raise Skipped
+
+
+class RdflibStore:
+    """The store's `select` over an rdflib Dataset: rows of objects with a lexical `.value`."""
+
+    def __init__(self, dataset: rdflib.Dataset, budget: Budget):
+        self.dataset, self.budget = dataset, budget
+
+    def select(self, text: str) -> list[dict]:
+        self.budget.check()
+        started = time.perf_counter()
+        try:
+            result = self.dataset.query(text)
+            return [{str(name): SimpleNamespace(value=str(term)) for name, term in row.items() if term is not None}
+                    for row in result.bindings]
+        finally:
+            self.budget.spend(time.perf_counter() - started)
+
+
+# --- the federation ---------------------------------------------------------------------
+
+def members(nodes: int) -> list[Member]:
+    codes = list(GEMEENTEN)
+    return [Member(f"n{i:03d}", f"Node {i:03d}", "regionaal", (codes[i % len(codes)],), graph_iri(HUB, f"n{i:03d}"))
+            for i in range(nodes)]
+
+
+def node_url(member: Member) -> str:
+    return f"http://{member.id}.bench/"
+
+
+def generate(federation: list[Member], communities: int) -> dict[str, list[ox.Triple]]:
+    """Each node's triples by graph, then the harvest log recording each copy."""
+    graphs = {m.graph: generate_triples(node_url(m), communities, seed=number) for number, m in enumerate(federation)}
+    graphs[log_graph(HUB)] = harvest_log(federation, graphs)
+    return graphs
+
+
+def harvest_log(federation: list[Member], graphs: dict[str, list[ox.Triple]]) -> list[ox.Triple]:
+    """The log the hub's harvester writes (PROV-O), made by its own `record_update`."""
+    scratch = EmbeddedStore()
+    ended = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    for member in federation:
+        run = HarvestRun(node=member.id, started=ended - dt.timedelta(seconds=2), outcome="stored", ended=ended,
+                         used=node_url(member) + "dump.nq", http_status=200,
+                         triples=len(graphs[member.graph]), added=len(graphs[member.graph]))
+        scratch.update(record_update(scratch, HUB, instance(member), run, stored=True))
+    return scratch.graph_triples(log_graph(HUB))
+
+
+def instance(member: Member) -> Instance:
+    return Instance(member.id, member.name, node_url(member), member.level, member.area)
+
+
+def write_instances(path: Path, federation: list[Member]) -> None:
+    path.write_text("nodes:\n" + "".join(
+        f"  - {{id: {m.id}, name: '{m.name}', url: '{node_url(m)}', level: {m.level}, area: [{m.area[0]}]}}\n"
+        for m in federation))
+
+
+# --- load -------------------------------------------------------------------------------
+
+def load_oxigraph(graphs: dict[str, list[ox.Triple]]) -> tuple[EmbeddedStore, float]:
+    store = EmbeddedStore()
+    started = time.perf_counter()
+    for graph, triples in graphs.items():
+        store.replace_graph(graph, triples)
+    return store, time.perf_counter() - started
+
+
+def load_rdflib(graphs: dict[str, list[ox.Triple]]) -> tuple[rdflib.Dataset, float]:
+    dataset = rdflib.Dataset(default_union=True)
+    started = time.perf_counter()
+    for graph, triples in graphs.items():
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        dataset.graph(rdflib.URIRef(graph)).parse(data=data, format="nt")
+    return dataset, time.perf_counter() - started
+
+
+# --- federation index and views ---------------------------------------------------------
+
+def build_index(store, federation: list[Member]) -> tuple[Federation, float]:
+    started = time.perf_counter()
+    built = build_federation(store, federation, signal_queries.compute(store))
+    return built, time.perf_counter() - started
+
+
+def fingerprint(fed: Federation) -> tuple:
+    """What two builds of the same data must agree on."""
+    signals = Counter(key for c in fed.communities for key in c.signals)
+    return len(fed.communities), sum(len(c.sources) for c in fed.communities), tuple(sorted(signals.items()))
+
+
+def pick_targets(fed: Federation) -> dict[str, tuple]:
+    """A gemeente, region, wijk and community with data, so no view is empty.
+
+    The busiest gemeente some region takes in; the first region whose area holds it; the busiest wijk in it;
+    a wijk-level community there (its page links up to wider levels).
+    """
+    covered = {code for m in fed.regions for code in m.area}
+    gemeente = Counter(code for c in fed.communities for code in c.gemeenten if code in covered).most_common(1)[0][0]
+    region = next(m.id for m in fed.regions if gemeente in m.area)
+    wijk = Counter(w for c in fed.communities for w in c.wijken if w.startswith("WK" + gemeente[2:])).most_common(1)[0][0]
+    community = next(c for c in fed.communities if wijk in c.wijken)
+    return {
+        "national": (lambda ctx: build.national(ctx, {}), build.view_url("landelijk")),
+        f"regional {region}": (lambda ctx: build.regional(ctx, region, {}), build.view_url("regio", region)),
+        f"municipal {gemeente}": (lambda ctx: build.municipal(ctx, gemeente, {}), build.view_url("gemeente", gemeente)),
+        f"wijk {wijk}": (lambda ctx: build.neighbourhood(ctx, wijk, {}), build.view_url("wijk", wijk)),
+        "community page": (lambda ctx: build.community(ctx, community.iri), build.view_url("praktijk", community.iri)),
+    }
+
+
+def time_views(fed: Federation, store: EmbeddedStore, targets: dict) -> list[tuple]:
+    """Each view assembled in process: first call and median of the next ones."""
+    labels = Labels(store)
+    ctx = build.Context(fed, lambda iri: labels.label(iri, "nl"))
+    rows = []
+    started = time.perf_counter()
+    build.directory(ctx)
+    rows.append(("view in process: directory (hub home)", time.perf_counter() - started, "", ""))
+    for name, (make, _) in targets.items():
+        first, view = timed(lambda: make(ctx))
+        warm = statistics.median(timed(lambda: make(ctx))[0] for _ in range(WARM_REPEATS))
+        rows.append((f"view in process: {name}", warm, "", f"{view['count']:,} communities; first call {first:.3f} s"))
+    return rows
+
+
+def timed(call):
+    started = time.perf_counter()
+    result = call()
+    return time.perf_counter() - started, result
+
+
+# --- end to end over HTTP ---------------------------------------------------------------
+
+def serve_hub(store: EmbeddedStore, folder: Path, federation: list[Member]):
+    """The real hub app over our store, served by waitress on 127.0.0.1 in a thread."""
+    instances = folder / "instances.yaml"
+    write_instances(instances, federation)
+    app = create_app({"data_dir": folder, "store_instance": store, "name": "Bench hub", "base_url": HUB,
+                      "instances": str(instances), "harvest_schedule": False})
+    port = free_port()
+    server = create_server(app, host="127.0.0.1", port=port, threads=4, ident="bamboe")
+    threading.Thread(target=server.run, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
+def time_http(store: EmbeddedStore, base: str, targets: dict) -> list[tuple]:
+    """First request after a store change, then the warm median, per view and format."""
+    rows = []
+    with requests.Session() as session:
+        for name, (_, path) in targets.items():
+            for fmt in ("html", "json"):
+                url = build.with_params(base + path, format=fmt)
+                store.drop_graph(HUB + "graph/none")  # a write, as a harvest makes: every cache rebuilds
+                first, response = timed(lambda: session.get(url, timeout=1800))
+                response.raise_for_status()
+                warm = statistics.median(timed(lambda: session.get(url, timeout=600))[0] for _ in range(WARM_REPEATS))
+                rows.append((f"HTTP {fmt.upper()}: {name}, first after a write", first, "", size(response.content)))
+                rows.append((f"HTTP {fmt.upper()}: {name}, warm median", warm, "", ""))
+    return rows
+
+
+def size(body: bytes) -> str:
+    return f"{len(body) / 1e6:.2f} MB" if len(body) >= 1e5 else f"{len(body) / 1e3:.0f} kB"
+
+
+# --- example queries --------------------------------------------------------------------
+
+def time_examples(store: EmbeddedStore, other: RdflibStore) -> list[tuple]:
+    rows = []
+    for example in examples():
+        found = store.select(example.text)
+        ours = statistics.median(timed(lambda: store.select(example.text))[0] for _ in range(3))
+        try:
+            theirs, their_rows = timed(lambda: other.select(example.text))
+        except Skipped:
+            rows.append((f"query {example.slug}", ours, None, f"{len(found):,} rows"))
+            continue
+        match = "" if len(their_rows) == len(found) else f" MISMATCH: rdflib {len(their_rows):,} rows"
+        if match and not found and not any(their_rows):
+            match += " with no bindings (rdflib gives GROUP BY over no solutions one empty group)"
+        rows.append((f"query {example.slug}", ours, theirs, f"{len(found):,} rows{match}"))
+    return rows
+
+
+# --- output -----------------------------------------------------------------------------
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cell(seconds) -> str:
+    if seconds is None:
+        return "skipped"
+    if seconds == "":
+        return ""
+    return f"{seconds:.3f}"
+
+
+def print_table(rows: list[tuple]) -> None:
+    print("| step | pyoxigraph s | rdflib s | rdflib ÷ pyoxigraph | notes |")
+    print("|---|---:|---:|---:|---|")
+    for name, ours, theirs, notes in rows:
+        ratio = f"{theirs / ours:.1f}x" if isinstance(theirs, float) and ours else ""
+        print(f"| {name} | {cell(ours)} | {cell(theirs)} | {ratio} | {notes} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--nodes", type=int, default=100)
+    parser.add_argument("--communities", type=int, default=100, help="communities per node")
+    parser.add_argument("--rdflib-budget-s", type=float, default=1800,
+                        help="seconds rdflib's queries may take in all before the rest are skipped")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", DeprecationWarning)
+    run_started = time.perf_counter()
+
+    federation = members(args.nodes)
+    graphs = generate(federation, args.communities)
+    triples = sum(len(t) for t in graphs.values())
+    print(f"federation: {args.nodes} nodes x {args.communities} communities, {triples:,} triples "
+          f"in {len(graphs)} graphs (peak RSS after generating: {rss_mb():.0f} MB)", flush=True)
+
+    store, ox_load = load_oxigraph(graphs)
+    ox_rss = rss_mb()
+    dataset, rdflib_load = load_rdflib(graphs)
+    rdflib_rss = rss_mb()
+    del graphs
+    print(f"loaded: pyoxigraph {ox_load:.1f} s, rdflib {rdflib_load:.1f} s", flush=True)
+    rows = [("load (N-Triples of each graph into its named graph)", ox_load, rdflib_load,
+             f"{triples:,} triples; peak RSS {ox_rss:.0f} MB after pyoxigraph, {rdflib_rss:.0f} MB after rdflib")]
+
+    budget = Budget(args.rdflib_budget_s)
+    other = RdflibStore(dataset, budget)
+    fed, ox_index = build_index(store, federation)
+    try:
+        rdflib_fed, rdflib_index = build_index(other, federation)
+        same = "same result" if fingerprint(rdflib_fed) == fingerprint(fed) else \
+            f"DIFFERENT: rdflib {fingerprint(rdflib_fed)[:2]}"
+    except Skipped:
+        rdflib_index, same = None, ""
+    rows.append(("federation index: facts + 7 signal queries + build", ox_index, rdflib_index,
+                 f"{len(fed.communities):,} communities; {same}"))
+    print(f"index: pyoxigraph {ox_index:.1f} s, rdflib {cell(rdflib_index)} s", flush=True)
+
+    rows += time_examples(store, other)
+    print("example queries done", flush=True)
+
+    targets = pick_targets(fed)
+    rows += time_views(fed, store, targets)
+    with tempfile.TemporaryDirectory(prefix="bamboe-views-bench-") as folder:
+        base, server = serve_hub(store, Path(folder), federation)
+        try:
+            rows += time_http(store, base, targets)
+        finally:
+            server.task_dispatcher.shutdown()
+            server.close()
+
+    print()
+    print_table(rows)
+    print(f"\nviews in process and over HTTP run on pyoxigraph only (same Python whichever store feeds "
+          f"the Federation); HTTP = waitress on 127.0.0.1, one client. rdflib budget left: "
+          f"{max(budget.left, 0):.0f} of {args.rdflib_budget_s:.0f} s.")
+    print(f"peak RSS of this process: {rss_mb():.0f} MB (both stores in memory); "
+          f"whole run {time.perf_counter() - run_started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -426,3 +426,9 @@ def test_browser_filters_a_view_and_keeps_the_filters_in_the_url(fed, page):
     assert "theme=" in page.url and page.locator("#view-count").inner_text() == "2"
     page.goto(page.url)  # the URL alone gives the same view
     assert page.locator("#view-count").inner_text() == "2"
+
+
+def test_a_plain_node_has_no_views(fed):
+    response = requests.get(fed.urls["west"] + "overzicht", headers={"Accept": "application/json"}, timeout=30)
+    assert response.status_code == 404 and response.headers["Content-Type"] == PROBLEM
+    assert 'href="/overzicht"' not in requests.get(fed.urls["west"], timeout=30).text

@@ -58,26 +58,30 @@ class _Stop(Exception):
     """Raised by the signal handler to leave the serving loop."""
 
 
+_stopping = []
+
+
 def _stop_now(*_) -> None:
     # Raise instead of setting an Event: a handler that takes a lock can deadlock with
-    # the main thread holding that same lock inside Event.wait().
-    raise _Stop
+    # the main thread holding that same lock inside Event.wait(). Only the first signal
+    # raises, so a second one cannot cut the cleanup short.
+    if not _stopping:
+        _stopping.append(True)
+        raise _Stop
 
 
 def _serve_until_signal(servers, cleanup) -> None:
     """Run the servers in daemon threads until SIGTERM or SIGINT, then clean up and return."""
-    signal.signal(signal.SIGTERM, _stop_now)
-    signal.signal(signal.SIGINT, _stop_now)
-    for server in servers:
-        threading.Thread(target=server.run, daemon=True).start()
     try:
+        signal.signal(signal.SIGTERM, _stop_now)
+        signal.signal(signal.SIGINT, _stop_now)
+        for server in servers:
+            threading.Thread(target=server.run, daemon=True).start()
         while True:
             time.sleep(3600)
     except _Stop:
         pass
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not cut the cleanup short
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for server in servers:
             server.close()
         cleanup()

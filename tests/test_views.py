@@ -432,3 +432,31 @@ def test_a_plain_node_has_no_views(fed):
     response = requests.get(fed.urls["west"] + "overzicht", headers={"Accept": "application/json"}, timeout=30)
     assert response.status_code == 404 and response.headers["Content-Type"] == PROBLEM
     assert 'href="/overzicht"' not in requests.get(fed.urls["west"], timeout=30).text
+
+
+def test_query_page_shows_construct_and_ask_results(fed):
+    hub = fed.urls["hub"]
+    browser = {"Accept": "text/html"}
+    construct = ("PREFIX schema: <http://schema.org/> CONSTRUCT { ?s schema:name ?n } "
+                 "WHERE { ?s a <https://w3id.org/lerende-praktijken/def#LearningCommunity> ; schema:name ?n }")
+    shown = requests.get(hub + "sparql", params={"query": construct}, headers=browser, timeout=30)
+    assert shown.status_code == 200 and '<pre class="graph">' in shown.text
+    assert "Leergemeenschap Koestal" in shown.text
+    ask = requests.get(hub + "sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=browser, timeout=30)
+    assert ask.status_code == 200 and '<p class="boolean"><strong>ja</strong> (true)</p>' in ask.text
+
+
+def test_chart_bars_link_to_the_view_filtered_by_their_value(fed):
+    professional = ID + "perspectief/professional"
+    v = view(fed, "/overzicht", perspective=professional)
+    html = get(fed, "/overzicht", perspective=professional).text
+    onderzoeker = ID + "perspectief/onderzoeker"
+    href = "/overzicht?" + requests.compat.urlencode({"perspective": onderzoeker})
+    assert f'href="{href.replace("&", "&amp;")}"' in html
+    assert view(fed, "/overzicht", perspective=onderzoeker)["count"] == 3 != v["count"]
+
+
+def test_too_long_search_text_is_refused(fed):
+    response = requests.get(fed.urls["hub"] + "overzicht", params={"q": "armoede " * 40},
+                            headers={"Accept": "application/json"}, timeout=30)
+    assert response.status_code == 400 and response.headers["Content-Type"] == PROBLEM

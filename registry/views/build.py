@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from registry.editing.concepts import shared_concepts
-from registry.errors import NotFound
+from registry.errors import BamboeError, NotFound
 from registry.places import is_cbs_code, place_iri
 from registry.views import reflection
 from registry.views.federation import Community, Federation, _fold
 from registry.views.links import Link, links
 
+MAX_QUERY_TEXT = 200
 FILTERS = ("theme", "kind", "level", "status", "perspective", "region", "gemeente", "q")
 COUNTED = ("region", "theme", "kind", "level", "perspective", "status")
 NO_REGION = ""
@@ -42,48 +44,66 @@ def view_url(kind: str, key: str = "", filters: dict | None = None) -> str:
 
 
 def with_params(url: str, **params: str) -> str:
-    """`url` with more query parameters (a view URL may already carry filters)."""
-    extra = urlencode([(k, v) for k, v in params.items() if v])
-    return url + ("&" if "?" in url else "?") + extra if extra else url
+    """`url` with these query parameters set (replacing any of the same name it has)."""
+    path, _, query = url.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in params]
+    pairs = kept + [(k, v) for k, v in params.items() if v]
+    return path + ("?" + urlencode(pairs) if pairs else "")
 
 
 def read_filters(args) -> dict[str, str]:
-    return {name: args.get(name, "").strip() for name in FILTERS if args.get(name, "").strip()}
+    filters = {name: args.get(name, "").strip() for name in FILTERS if args.get(name, "").strip()}
+    if len(filters.get("q", "")) > MAX_QUERY_TEXT:
+        raise BamboeError(f"De zoektekst is langer dan {MAX_QUERY_TEXT} tekens. "
+                          f"The search text is longer than {MAX_QUERY_TEXT} characters.")
+    return filters
 
 
-def matches(community: Community, filters: dict[str, str]) -> bool:
-    for name, wanted in filters.items():
-        if name == "q":
+def select(communities: list[Community], filters: dict[str, str]) -> list[Community]:
+    """The communities that pass every filter (the words of `q` folded once, not per community)."""
+    words = sorted(set(_fold(filters.get("q", "")).split()))
+    facets = [(name, wanted) for name, wanted in filters.items() if name != "q"]
+    found = []
+    for community in communities:
+        if any(wanted not in community.facet_values(name) for name, wanted in facets):
+            continue
+        if words:
             haystack = _fold(" ".join(community.all("name") + community.all("question")))
-            if not all(word in haystack for word in _fold(wanted).split()):
-                return False
-        elif wanted not in community.facet_values(name):
-            return False
-    return True
+            if not all(word in haystack for word in words):
+                continue
+        found.append(community)
+    return found
 
 
 def directory(ctx: Context) -> dict:
     """Every view there is, for the hub's home page: regions, gemeenten and wijken with counts."""
     fed = ctx.federation
-    gemeenten = sorted({code for c in fed.communities for code in c.gemeenten})
-    wijken = sorted({code for c in fed.communities for code in c.wijken})
+    regions, gemeenten, wijken = _tally(fed.communities)
     return {
         "national": _area("landelijk", "", "Landelijk overzicht", len(fed.communities), {}),
-        "regions": [_area("regio", r.id, r.name, sum(r.id in c.regions for c in fed.communities), {})
-                    for r in fed.regions],
-        "gemeenten": [_area("gemeente", code, ctx.label(place_iri(code)),
-                            sum(code in c.gemeenten for c in fed.communities), {}) for code in gemeenten],
-        "wijken": [_area("wijk", code, _wijk_label(ctx, code), sum(code in c.wijken for c in fed.communities), {})
-                   for code in wijken],
+        "regions": [_area("regio", r.id, r.name, regions[r.id], {}) for r in fed.regions],
+        "gemeenten": [_area("gemeente", code, ctx.label(place_iri(code)), n, {}) for code, n in sorted(gemeenten.items())],
+        "wijken": [_area("wijk", code, _wijk_label(ctx, code), n, {}) for code, n in sorted(wijken.items())],
     }
+
+
+def _tally(communities: list[Community]) -> tuple[Counter, Counter, Counter]:
+    """Communities per region, gemeente and wijk, in one pass."""
+    regions, gemeenten, wijken = Counter(), Counter(), Counter()
+    for community in communities:
+        regions.update(community.regions)
+        gemeenten.update(community.gemeenten)
+        wijken.update(community.wijken)
+    return regions, gemeenten, wijken
 
 
 def national(ctx: Context, filters: dict) -> dict:
     fed = ctx.federation
-    found = [c for c in fed.communities if matches(c, filters)]
+    found = select(fed.communities, filters)
     regions = fed.regions
     view = _view(ctx, "landelijk", "", "Landelijk overzicht", filters, [("all", found)])
-    view["down"] = [_area("regio", r.id, r.name, sum(r.id in c.regions for c in found), filters) for r in regions]
+    per_region = _tally(found)[0]
+    view["down"] = [_area("regio", r.id, r.name, per_region[r.id], filters) for r in regions]
     view["matrix"] = _matrix(ctx, found, regions)
     view["region_names"] = {r.id: r.name for r in regions}
     for theme in view["matrix"]["themes"]:
@@ -103,15 +123,18 @@ def regional(ctx: Context, member_id: str, filters: dict) -> dict:
     if member is None:
         raise NotFound(f"Geen Werkplaats {member_id!r} in deze federatie. No member {member_id!r}; known: "
                        + ", ".join(fed.members))
-    area = set(member.area)
-    own = [c for c in fed.communities if member_id in {s.node for s in c.sources} and matches(c, filters)]
-    nearby = [c for c in fed.communities if c not in own and area & set(c.gemeenten) and matches(c, filters)]
+    area = {code for code in member.area if code.startswith("GM")}
+    mine = [c for c in fed.communities if member_id in {s.node for s in c.sources}]
+    own = select(mine, filters)
+    theirs = {c.iri for c in mine}
+    nearby = select([c for c in fed.communities if c.iri not in theirs and area & set(c.gemeenten)], filters)
     wholes: dict[str, Community] = {}
-    for community in own:
-        for link in links(fed, community).wider:
-            if link.why == "part_of" and link.community and link.community.level == "landelijk":
-                wholes.setdefault(link.community.iri, link.community)
-    national_ones = [c for c in wholes.values() if matches(c, filters)]
+    for community in mine:  # the national networks its communities name as dct:isPartOf
+        for target in community.all("part_of"):
+            whole = fed.get(target)
+            if whole is not None and whole.level == "landelijk":
+                wholes.setdefault(whole.iri, whole)
+    national_ones = select(list(wholes.values()), filters)
     view = _view(ctx, "regio", member_id, member.name, filters,
                  [("own", own), ("area", nearby), ("national", national_ones)])
     view["member"] = {"id": member.id, "name": member.name, "level": member.level, "area": list(member.area)}
@@ -126,7 +149,7 @@ def regional(ctx: Context, member_id: str, filters: dict) -> dict:
 def municipal(ctx: Context, code: str, filters: dict) -> dict:
     code = _code(code, "GM")
     fed = ctx.federation
-    found = [c for c in fed.communities if code in c.gemeenten and matches(c, filters)]
+    found = select([c for c in fed.communities if code in c.gemeenten], filters)
     view = _view(ctx, "gemeente", code, ctx.label(place_iri(code)), filters, [("all", found)])
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
@@ -140,7 +163,7 @@ def neighbourhood(ctx: Context, code: str, filters: dict) -> dict:
     code = _code(code, "WK")
     fed = ctx.federation
     gemeente = "GM" + code[2:6]
-    found = [c for c in fed.communities if code in c.wijken and matches(c, filters)]
+    found = select([c for c in fed.communities if code in c.wijken], filters)
     view = _view(ctx, "wijk", code, _wijk_label(ctx, code), filters, [("all", found)])
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(gemeente)] + [
@@ -210,8 +233,9 @@ def _entry(ctx: Context, c: Community) -> dict:
 
 
 def _link(ctx: Context, link: Link) -> dict:
-    if link.community is None:
-        return {"iri": link.iri, "name": link.iri, "url": link.iri, "level": "", "why": link.why, "harvested": False}
+    if link.community is None:  # a network outside the federation: linked only if it is a web address
+        url = link.iri if link.iri.startswith(("http://", "https://")) else ""
+        return {"iri": link.iri, "name": link.iri, "url": url, "level": "", "why": link.why, "harvested": False}
     other = link.community
     return {"iri": other.iri, "name": other.name, "url": view_url("praktijk", other.iri), "level": other.level,
             "themes": other.all("theme"), "gemeenten": list(other.gemeenten), "why": link.why, "harvested": True,

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from registry.places import parse_place, wijk_of
 from registry.queries import named
@@ -70,14 +71,14 @@ class Community:
     def name(self) -> str:
         return self.first("name")
 
-    @property
+    @cached_property
     def level(self) -> str:
         """Local name of the widest level given (`wijk`, `lokaal`, ...), or ''."""
         levels = [iri.removeprefix(NIVEAU) for iri in self.all("level") if iri.startswith(NIVEAU)]
         known = [level for level in LEVELS if level in levels]
         return known[-1] if known else ""
 
-    @property
+    @cached_property
     def rank(self) -> int:
         return LEVELS.index(self.level) if self.level else -1
 
@@ -179,7 +180,8 @@ def build(store: Store, members: list[Member], signals_by_iri: dict[str, list]) 
     communities = []
     for described in groups.values():
         described.sort(key=lambda d: (order[d[0]], d[1]))
-        communities.append(_community(described, by_id, regions, signals_by_iri))
+        for apart in _one_per_node(described):
+            communities.append(_community(apart, by_id, regions, signals_by_iri))
     return Federation(members, communities)
 
 
@@ -203,13 +205,26 @@ def _community(described, by_id: dict[str, Member], regions: list[Member], signa
     )
 
 
+def _one_per_node(described: list) -> list[list]:
+    """A node describes each of its communities once: two of one node stay apart."""
+    groups: list[list] = []
+    for one in described:
+        target = next((g for g in groups if one[0] not in {node for node, _, _ in g}), None)
+        if target is None:
+            groups.append([one])
+        else:
+            target.append(one)
+    return groups
+
+
 def _merge_key(iri: str, values: dict[str, list[str]]) -> tuple:
     """Same name, same places and same partner names: the same community, twice described.
 
-    Without a name nothing is merged (the IRI keeps it apart).
+    Without a name, or with neither a place nor a partner to tell it by, nothing is
+    merged: two placeless "Netwerk armoede" of different regions are not one.
     """
     names = values.get("name")
-    if not names:
+    if not names or not (values.get("place") or values.get("partner")):
         return ("iri", iri)
     return (_fold(names[0]), frozenset(values.get("place", [])), frozenset(_fold(p) for p in values.get("partner", [])))
 

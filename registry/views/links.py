@@ -37,6 +37,11 @@ def links(federation: Federation, community: Community) -> Links:
         if other is not community:
             found.wider.append(Link(other, other.iri if other else target, "part_of"))
             explicit.add(other.iri if other else target)
+    for other in federation.parts.get(community.iri, []):
+        if other is not community:
+            found.narrower.append(Link(other, other.iri, "part_of"))
+            explicit.add(other.iri)
+    nearby: list[Link] = []
     for other in _sharing_theme(federation, community):
         if other.iri in explicit:
             continue
@@ -45,16 +50,15 @@ def links(federation: Federation, community: Community) -> Links:
         elif community.rank > other.rank >= 0 and covers(community, other):
             found.narrower.append(Link(other, other.iri, "theme"))
         elif other.rank == community.rank >= 0 and near(community, other):
-            found.nearby.append(Link(other, other.iri, "theme"))
-    for other in federation.parts.get(community.iri, []):
-        if other is not community:
-            found.narrower = [link for link in found.narrower if link.community is not other]
-            found.narrower.append(Link(other, other.iri, "part_of"))
-    shown = {link.iri for link in found.nearby}
+            nearby.append(Link(other, other.iri, "theme"))
     for other in _sharing_partner(federation, community):
-        if other.iri not in shown and other.rank == community.rank >= 0 and near(community, other):
-            found.nearby.append(Link(other, other.iri, "partner"))
-            shown.add(other.iri)
+        if other.rank == community.rank >= 0 and near(community, other):
+            nearby.append(Link(other, other.iri, "partner"))
+    taken = {link.iri for link in found.wider + found.narrower}
+    for link in nearby:  # a theme link first, so a community shows once, for its first reason
+        if link.iri not in taken:
+            found.nearby.append(link)
+            taken.add(link.iri)
     order = lambda link: (link.why != "part_of", link.community.rank if link.community else 9,  # noqa: E731
                           _fold(link.community.name) if link.community else link.iri)
     found.wider.sort(key=order)

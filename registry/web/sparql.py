@@ -74,7 +74,7 @@ def _results_page(node, text: str):
     try:
         checked = check_query(text, settings["sparql_max_query_chars"])
         graph = checked.returns_graph
-        result = node.pool.run(checked.text, "ttl" if graph else "json", request.remote_addr or "unknown",
+        result = node.pool.run(checked.text, GRAPH_TYPES["ttl"] if graph else "json", request.remote_addr or "unknown",
                                settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
     except BamboeError as error:
         return _page(text, error=error.detail, status=error.status)

@@ -21,6 +21,10 @@ graph per node plus the harvest-log graph with each copy's provenance) and, in o
   date turns during the run). pyoxigraph: one run, or the median of 3 more when that
   took under a second; rdflib: one run.
 
+Everything on pyoxigraph runs first, then rdflib loads: millions of rdflib objects in
+the process make every cyclic garbage collection slower, which would charge pyoxigraph's
+Python side (row dicts, the index build, the views) for rdflib's memory.
+
 rdflib gets a time budget (`--rdflib-budget-s`): once its queries have used it, the rest
 of its queries are reported as skipped rather than run. This machine is shared and
 noisy: absolute times move between runs, ratios within one run much less, so read the
@@ -174,13 +178,13 @@ def fingerprint(fed: Federation) -> tuple:
 def pick_targets(fed: Federation) -> dict[str, tuple]:
     """A gemeente, region, wijk and community with data, so no view is empty.
 
-    The busiest gemeente some region takes in; the first region whose area holds it; the busiest wijk in it;
-    a wijk-level community there (its page links up to wider levels).
+    The busiest gemeente some region takes in; the first region whose area holds it; the
+    busiest wijk in it; a community in that wijk (its page links up to wider levels).
     """
     covered = {code for m in fed.regions for code in m.area}
-    gemeente = Counter(code for c in fed.communities for code in c.gemeenten if code in covered).most_common(1)[0][0]
+    gemeente = _busiest(code for c in fed.communities for code in c.gemeenten if code in covered)
     region = next(m.id for m in fed.regions if gemeente in m.area)
-    wijk = Counter(w for c in fed.communities for w in c.wijken if w.startswith("WK" + gemeente[2:])).most_common(1)[0][0]
+    wijk = _busiest(w for c in fed.communities for w in c.wijken if w.startswith("WK" + gemeente[2:]))
     community = next(c for c in fed.communities if wijk in c.wijken)
     return {
         "national": (lambda ctx: build.national(ctx, {}), build.view_url("landelijk")),
@@ -189,6 +193,10 @@ def pick_targets(fed: Federation) -> dict[str, tuple]:
         f"wijk {wijk}": (lambda ctx: build.neighbourhood(ctx, wijk, {}), build.view_url("wijk", wijk)),
         "community page": (lambda ctx: build.community(ctx, community.iri), build.view_url("praktijk", community.iri)),
     }
+
+
+def _busiest(codes) -> str:
+    return Counter(codes).most_common(1)[0][0]
 
 
 def time_views(fed: Federation, store: EmbeddedStore, targets: dict) -> list[tuple]:
@@ -248,21 +256,35 @@ def size(body: bytes) -> str:
 
 # --- example queries --------------------------------------------------------------------
 
-def time_examples(store: EmbeddedStore, other: RdflibStore) -> list[tuple]:
-    rows = []
+def run_examples(store, repeat_fast: bool) -> dict[str, tuple]:
+    """slug -> (seconds, rows), or (None, None) once rdflib's budget is used up.
+
+    With `repeat_fast`, a query that took under a second is run 3 more times and the
+    median kept, so one noisy run does not decide the ratio.
+    """
+    results = {}
     for example in examples():
-        ours, found = timed(lambda: store.select(example.text))
-        if ours < 1:  # fast ones: median of 3 more, so one noisy run does not decide the ratio
-            ours = statistics.median(timed(lambda: store.select(example.text))[0] for _ in range(3))
         try:
-            theirs, their_rows = timed(lambda: other.select(example.text))
+            seconds, found = timed(lambda: store.select(example.text))
         except Skipped:
-            rows.append((f"query {example.slug}", ours, None, f"{len(found):,} rows"))
+            results[example.slug] = (None, None)
             continue
-        match = "" if len(their_rows) == len(found) else f" MISMATCH: rdflib {len(their_rows):,} rows"
-        if match and not found and not any(their_rows):
-            match += " with no bindings (rdflib gives GROUP BY over no solutions one empty group)"
-        rows.append((f"query {example.slug}", ours, theirs, f"{len(found):,} rows{match}"))
+        if repeat_fast and seconds < 1:
+            seconds = statistics.median(timed(lambda: store.select(example.text))[0] for _ in range(3))
+        results[example.slug] = (seconds, found)
+    return results
+
+
+def example_rows(ours: dict, theirs: dict) -> list[tuple]:
+    rows = []
+    for slug, (seconds, found) in ours.items():
+        their_seconds, their_rows = theirs[slug]
+        notes = f"{len(found):,} rows"
+        if their_rows is not None and len(their_rows) != len(found):
+            notes += f" MISMATCH: rdflib {len(their_rows):,} rows"
+            if not found and not any(their_rows):
+                notes += " with no bindings (rdflib gives GROUP BY over no solutions one empty group)"
+        rows.append((f"query {slug}", seconds, their_seconds, notes))
     return rows
 
 
@@ -284,8 +306,41 @@ def print_table(rows: list[tuple]) -> None:
     print("| step | pyoxigraph s | rdflib s | rdflib ÷ pyoxigraph | notes |")
     print("|---|---:|---:|---:|---|")
     for name, ours, theirs, notes in rows:
-        ratio = f"{theirs / ours:.1f}x" if isinstance(theirs, float) and ours else ""
+        ratio = ""
+        if isinstance(theirs, float) and ours:
+            ratio = f"{theirs / ours:.1f}x" if theirs >= ours else f"{theirs / ours:.2f}x"
         print(f"| {name} | {cell(ours)} | {cell(theirs)} | {ratio} | {notes} |")
+
+
+def bamboe_side(graphs: dict, federation: list[Member]) -> dict:
+    """Everything on pyoxigraph, before rdflib holds its data in this process."""
+    store, load = load_oxigraph(graphs)
+    fed, index = build_index(store, federation)
+    print(f"pyoxigraph: loaded in {load:.1f} s, federation index in {index:.1f} s", flush=True)
+    queries = run_examples(store, repeat_fast=True)
+    targets = pick_targets(fed)
+    views = time_views(fed, store, targets)
+    with tempfile.TemporaryDirectory(prefix="bamboe-views-bench-") as folder:
+        base, server = serve_hub(store, Path(folder), federation)
+        try:
+            views += time_http(store, base, targets)
+        finally:
+            server.task_dispatcher.shutdown()
+            server.close()
+    print("pyoxigraph: queries and views done", flush=True)
+    return dict(load=load, index=index, fed=fed, queries=queries, views=views, rss=rss_mb())
+
+
+def rdflib_side(graphs: dict, federation: list[Member], budget: Budget) -> dict:
+    dataset, load = load_rdflib(graphs)
+    rss = rss_mb()
+    other = RdflibStore(dataset, budget)
+    try:
+        fed, index = build_index(other, federation)
+    except Skipped:
+        fed, index = None, None
+    print(f"rdflib: loaded in {load:.1f} s, federation index in {cell(index)} s", flush=True)
+    return dict(load=load, index=index, fed=fed, queries=run_examples(other, repeat_fast=False), rss=rss)
 
 
 def main() -> None:
@@ -304,44 +359,28 @@ def main() -> None:
     print(f"federation: {args.nodes} nodes x {args.communities} communities, {triples:,} triples "
           f"in {len(graphs)} graphs (peak RSS after generating: {rss_mb():.0f} MB)", flush=True)
 
-    store, ox_load = load_oxigraph(graphs)
-    ox_rss = rss_mb()
-    dataset, rdflib_load = load_rdflib(graphs)
-    rdflib_rss = rss_mb()
-    del graphs
-    print(f"loaded: pyoxigraph {ox_load:.1f} s, rdflib {rdflib_load:.1f} s", flush=True)
-    rows = [("load (N-Triples of each graph into its named graph)", ox_load, rdflib_load,
-             f"{triples:,} triples; peak RSS {ox_rss:.0f} MB after pyoxigraph, {rdflib_rss:.0f} MB after rdflib")]
-
+    ours = bamboe_side(graphs, federation)
     budget = Budget(args.rdflib_budget_s)
-    other = RdflibStore(dataset, budget)
-    fed, ox_index = build_index(store, federation)
-    try:
-        rdflib_fed, rdflib_index = build_index(other, federation)
-        same = "same result" if fingerprint(rdflib_fed) == fingerprint(fed) else \
-            f"DIFFERENT: rdflib {fingerprint(rdflib_fed)[:2]}"
-    except Skipped:
-        rdflib_index, same = None, ""
-    rows.append(("federation index: facts + 7 signal queries + build", ox_index, rdflib_index,
-                 f"{len(fed.communities):,} communities; {same}"))
-    print(f"index: pyoxigraph {ox_index:.1f} s, rdflib {cell(rdflib_index)} s", flush=True)
+    theirs = rdflib_side(graphs, federation, budget)
 
-    rows += time_examples(store, other)
-    print("example queries done", flush=True)
-
-    targets = pick_targets(fed)
-    rows += time_views(fed, store, targets)
-    with tempfile.TemporaryDirectory(prefix="bamboe-views-bench-") as folder:
-        base, server = serve_hub(store, Path(folder), federation)
-        try:
-            rows += time_http(store, base, targets)
-        finally:
-            server.task_dispatcher.shutdown()
-            server.close()
-
+    if theirs["fed"] is None:
+        same = ""
+    elif fingerprint(theirs["fed"]) == fingerprint(ours["fed"]):
+        same = "; same Federation from both"
+    else:
+        same = f"; DIFFERENT Federation: rdflib {fingerprint(theirs['fed'])[:2]}"
+    rows = [
+        ("load (N-Triples of each graph into its named graph)", ours["load"], theirs["load"],
+         f"{triples:,} triples; peak RSS {ours['rss']:.0f} MB after the pyoxigraph part, "
+         f"{theirs['rss']:.0f} MB after loading rdflib too"),
+        ("federation index: facts + 7 signal queries + build", ours["index"], theirs["index"],
+         f"{len(ours['fed'].communities):,} communities{same}"),
+        *example_rows(ours["queries"], theirs["queries"]),
+        *ours["views"],
+    ]
     print()
     print_table(rows)
-    print(f"\nviews in process and over HTTP run on pyoxigraph only (same Python whichever store feeds "
+    print(f"\nviews in process and over HTTP: pyoxigraph only (the same Python whichever store feeds "
           f"the Federation); HTTP = waitress on 127.0.0.1, one client. rdflib budget left: "
           f"{max(budget.left, 0):.0f} of {args.rdflib_budget_s:.0f} s.")
     print(f"peak RSS of this process: {rss_mb():.0f} MB (both stores in memory); "

@@ -460,3 +460,13 @@ def test_too_long_search_text_is_refused(fed):
     response = requests.get(fed.urls["hub"] + "overzicht", params={"q": "armoede " * 40},
                             headers={"Accept": "application/json"}, timeout=30)
     assert response.status_code == 400 and response.headers["Content-Type"] == PROBLEM
+
+
+def test_html_lists_come_in_pages(fed):
+    second = get(fed, "/overzicht", pagina="2").text
+    assert 'class="card"' not in second and 'rel="prev" href="/overzicht?pagina=1"' in second
+    first = get(fed, "/overzicht").text
+    assert first.count('class="card"') == 8 and 'rel="next"' not in first
+    bad = requests.get(fed.urls["hub"] + "overzicht", params={"pagina": "nul"}, headers={"Accept": "application/json"},
+                       timeout=30)
+    assert bad.status_code == 400 and bad.headers["Content-Type"] == PROBLEM

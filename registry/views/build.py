@@ -20,6 +20,10 @@ from registry.views.federation import Community, Federation, _fold
 from registry.views.links import Link, links
 
 MAX_QUERY_TEXT = 200
+WIDER_SHOWN = 12
+"""Wider networks listed per community in a wijk view (all of them on its own page)."""
+PAGE_SIZE = 100
+"""Communities per section on one HTML page (JSON, CSV and RDF hold them all)."""
 FILTERS = ("theme", "kind", "level", "status", "perspective", "region", "gemeente", "q")
 COUNTED = ("region", "theme", "kind", "level", "perspective", "status")
 NO_REGION = ""
@@ -170,7 +174,9 @@ def neighbourhood(ctx: Context, code: str, filters: dict) -> dict:
         _area("gemeente", gemeente, ctx.label(place_iri(gemeente)), None, filters)]
     for section in view["sections"]:
         for entry in section["communities"]:
-            entry["wider"] = [_link(ctx, link) for link in links(fed, fed.get(entry["iri"])).wider]
+            wider = links(fed, fed.get(entry["iri"])).wider
+            entry["wider"] = [_link(ctx, link) for link in wider[:WIDER_SHOWN]]
+            entry["wider_total"] = len(wider)
     return view
 
 

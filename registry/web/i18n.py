@@ -253,6 +253,7 @@ TEXT = {
     "share_url": ("Deel deze vraag", "Share this query"),
     "editor_hint": ("Ctrl+Enter voert uit. Tab springt in.", "Ctrl+Enter runs. Tab indents."),
     "truncated": ("Afgekapt: er zijn meer resultaten dan deze node teruggeeft.", "Truncated: there are more results than this node returns."),
+    "pages": ("Pagina's", "Pages"), "previous": ("vorige", "previous"), "next": ("volgende", "next"),
     "void_link": ("VoID-beschrijving met statistieken", "VoID description with statistics"),
 }
 

@@ -83,6 +83,7 @@ def _recent_changes(node, newest: int = 10) -> list[dict]:
 
 
 def _respond(view: dict):
+    page = _page_number()
     media_type = _choose()
     if media_type == JSON:
         return conditional(jsonify(view).get_data(), JSON)
@@ -97,7 +98,14 @@ def _respond(view: dict):
         return response
     if media_type != HTML:
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
-    return conditional(render_template("views/view.html", view=view), HTML)
+    return conditional(render_template("views/view.html", view=view, page=page, page_size=build.PAGE_SIZE), HTML)
+
+
+def _page_number() -> int:
+    text = request.args.get("pagina", "1")
+    if not text.isdigit() or int(text) < 1:
+        raise BamboeError(f"pagina={text!r} is geen paginanummer. pagina must be a page number from 1.")
+    return int(text)
 
 
 def _choose() -> str:

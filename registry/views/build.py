@@ -16,7 +16,7 @@ from registry.editing.concepts import shared_concepts
 from registry.errors import BamboeError, NotFound
 from registry.places import is_cbs_code, place_iri
 from registry.views import reflection
-from registry.views.federation import Community, Federation, _fold
+from registry.views.federation import Community, Federation, fold
 from registry.views.links import Link, links
 
 MAX_QUERY_TEXT = 200
@@ -65,14 +65,14 @@ def read_filters(args) -> dict[str, str]:
 
 def select(communities: list[Community], filters: dict[str, str]) -> list[Community]:
     """The communities that pass every filter (the words of `q` folded once, not per community)."""
-    words = sorted(set(_fold(filters.get("q", "")).split()))
+    words = sorted(set(fold(filters.get("q", "")).split()))
     facets = [(name, wanted) for name, wanted in filters.items() if name != "q"]
     found = []
     for community in communities:
         if any(wanted not in community.facet_values(name) for name, wanted in facets):
             continue
         if words:
-            haystack = _fold(" ".join(community.all("name") + community.all("question")))
+            haystack = fold(" ".join(community.all("name") + community.all("question")))
             if not all(word in haystack for word in words):
                 continue
         found.append(community)
@@ -112,9 +112,8 @@ def national(ctx: Context, filters: dict) -> dict:
     view["region_names"] = {r.id: r.name for r in regions}
     for theme in view["matrix"]["themes"]:
         view["labels"].setdefault(theme, ctx.label(theme))
-    counted = {row["value"] for row in view["counts"]["region"] if row["count"]}
     view["empty_regions"] = [{"id": r.id, "name": r.name, "url": view_url("regio", r.id)}
-                             for r in regions if r.id not in counted]
+                             for r in regions if not per_region[r.id]]
     view["themes_nowhere"] = [{"iri": theme, "label": ctx.label(theme)}
                               for theme in view["matrix"]["themes"] if not any(view["matrix"]["cells"][theme].values())]
     view["recent"] = ctx.recent
@@ -143,10 +142,9 @@ def regional(ctx: Context, member_id: str, filters: dict) -> dict:
                  [("own", own), ("area", nearby), ("national", national_ones)])
     view["member"] = {"id": member.id, "name": member.name, "level": member.level, "area": list(member.area)}
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)]
-    in_view = own + nearby
+    per_gemeente = _tally(own + nearby)[1]
     codes = sorted(area | {code for c in own for code in c.gemeenten})
-    view["down"] = [_area("gemeente", code, ctx.label(place_iri(code)), sum(code in c.gemeenten for c in in_view),
-                          filters) for code in codes]
+    view["down"] = [_area("gemeente", code, ctx.label(place_iri(code)), per_gemeente[code], filters) for code in codes]
     return view
 
 
@@ -157,9 +155,8 @@ def municipal(ctx: Context, code: str, filters: dict) -> dict:
     view = _view(ctx, "gemeente", code, ctx.label(place_iri(code)), filters, [("all", found)])
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
-    wijken = sorted({w for c in found for w in c.wijken})
-    view["down"] = [_area("wijk", w, _wijk_label(ctx, w), sum(w in c.wijken for c in found), filters)
-                    for w in wijken]
+    per_wijk = _tally(found)[2]
+    view["down"] = [_area("wijk", w, _wijk_label(ctx, w), n, filters) for w, n in sorted(per_wijk.items())]
     return view
 
 

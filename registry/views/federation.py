@@ -24,6 +24,7 @@ from registry.places import parse_place, wijk_of
 from registry.queries import named
 from registry.signals import SignalIndex
 from registry.store import Store
+from registry.store.cache import PerGeneration
 
 NIVEAU = "https://w3id.org/lerende-praktijken/id/niveau/"
 LEVELS = ("wijk", "lokaal", "regionaal", "landelijk")
@@ -39,6 +40,11 @@ class Member:
     level: str
     area: tuple[str, ...]
     graph: str
+
+    @property
+    def is_region(self) -> bool:
+        """Does it stand for a Werkplaats region: regional, or any non-national member with an area."""
+        return self.level == "regionaal" or (bool(self.area) and self.level != "landelijk")
 
 
 @dataclass(frozen=True)
@@ -85,12 +91,8 @@ class Community:
     def facet_values(self, facet: str) -> list[str]:
         if facet == "gemeente":
             return list(self.gemeenten)
-        if facet == "wijk":
-            return list(self.wijken)
         if facet == "region":
             return list(self.regions)
-        if facet == "node":
-            return [source.node for source in self.sources]
         return self.all(facet)
 
 
@@ -99,7 +101,9 @@ class Federation:
 
     def __init__(self, members: list[Member], communities: list[Community]):
         self.members = {member.id: member for member in members}
-        self.communities = sorted(communities, key=lambda c: (_fold(c.name), c.iri))
+        self.regions = [member for member in members if member.is_region]
+        """Members that stand for a Werkplaats region, in instances-file order."""
+        self.communities = sorted(communities, key=lambda c: (fold(c.name), c.iri))
         self.by_iri: dict[str, Community] = {}
         for community in self.communities:
             for source in community.sources:
@@ -109,7 +113,7 @@ class Federation:
         for community in self.communities:
             for theme in community.all("theme"):
                 self.by_theme[theme].append(community)
-            for partner in {_fold(name) for name in community.all("partner")}:
+            for partner in {fold(name) for name in community.all("partner")}:
                 self.by_partner[partner].append(community)
         self._places: dict[str, set[str]] = defaultdict(set)
         for community in self.communities:
@@ -132,11 +136,6 @@ class Federation:
         """IRIs the data uses for one CBS code (a wijk may be named for several years)."""
         return sorted(self._places.get(code, ()))
 
-    @property
-    def regions(self) -> list[Member]:
-        """Members that stand for a Werkplaats region: regional ones, and any with an area."""
-        return [m for m in self.members.values() if m.level == "regionaal" or (m.area and m.level != "landelijk")]
-
     def regions_of_gemeente(self, code: str) -> list[Member]:
         return [member for member in self.regions if code in member.area]
 
@@ -145,8 +144,6 @@ class FederationIndex:
     """The federation of one store, rebuilt when the store changes or the day turns."""
 
     def __init__(self, store: Store, members: list[Member], signals: SignalIndex):
-        from registry.store.cache import PerGeneration
-
         self._members = members
         self._signals = signals
         self._cached = PerGeneration(store, self._build, extra_key=dt.date.today)
@@ -176,16 +173,22 @@ def build(store: Store, members: list[Member], signals_by_iri: dict[str, list]) 
         for key in values:
             values[key].sort()
         groups[_merge_key(iri, values)].append((node_id, iri, values))
-    regions = [m for m in members if m.level == "regionaal" or (m.area and m.level != "landelijk")]
+    regions = {member.id for member in members if member.is_region}
+    regions_of_gemeente: dict[str, set[str]] = defaultdict(set)
+    for member in members:
+        if member.is_region:
+            for code in member.area:
+                regions_of_gemeente[code].add(member.id)
     communities = []
     for described in groups.values():
         described.sort(key=lambda d: (order[d[0]], d[1]))
         for apart in _one_per_node(described):
-            communities.append(_community(apart, by_id, regions, signals_by_iri))
+            communities.append(_community(apart, by_id, regions, regions_of_gemeente, signals_by_iri))
     return Federation(members, communities)
 
 
-def _community(described, by_id: dict[str, Member], regions: list[Member], signals_by_iri) -> Community:
+def _community(described, by_id: dict[str, Member], regions: set[str], regions_of_gemeente: dict[str, set[str]],
+               signals_by_iri) -> Community:
     values: dict[str, list[str]] = {}
     for _, _, one in described:
         for key, found in one.items():
@@ -196,8 +199,8 @@ def _community(described, by_id: dict[str, Member], regions: list[Member], signa
     places = [p for p in (parse_place(iri) for iri in values.get("place", [])) if p]
     gemeenten = tuple(sorted({p.gemeente for p in places if p.gemeente}))
     wijken = tuple(sorted({w for w in (wijk_of(p) for p in places) if w}))
-    in_regions = {m.id for m in regions if set(m.area) & set(gemeenten)}
-    in_regions |= {s.node for s in sources if s.node in {m.id for m in regions}}
+    in_regions = {region for code in gemeenten for region in regions_of_gemeente.get(code, ())}
+    in_regions |= {s.node for s in sources if s.node in regions}  # a regional node's own lie in its region
     return Community(
         iri=sources[0].iri, values=values, sources=sources,
         signals=frozenset(set.intersection(*signal_sets)),
@@ -226,10 +229,10 @@ def _merge_key(iri: str, values: dict[str, list[str]]) -> tuple:
     names = values.get("name")
     if not names or not (values.get("place") or values.get("partner")):
         return ("iri", iri)
-    return (_fold(names[0]), frozenset(values.get("place", [])), frozenset(_fold(p) for p in values.get("partner", [])))
+    return (fold(names[0]), frozenset(values.get("place", [])), frozenset(fold(p) for p in values.get("partner", [])))
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case, accents, punctuation and spacing do not make another name."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())

@@ -7,6 +7,7 @@ import io
 import pyoxigraph as ox
 
 import vocab
+from registry.description import expand
 
 LISTS = ("praktijken", "tellingen", "reflectie", "bijeenkomsten", "verbanden")
 """The lists a view can be downloaded as (`?format=csv&lijst=...`); the first is the default."""
@@ -57,7 +58,7 @@ def csv_list(view: dict, which: str) -> str:
 
 def view_triples(view: dict, base_url: str) -> list[ox.Triple]:
     """The view as a dataset: its communities as members, its counts and measures, its links."""
-    n = lambda curie: ox.NamedNode(vocab.PREFIXES[curie.split(":")[0]] + curie.split(":", 1)[1])  # noqa: E731
+    n = lambda curie: ox.NamedNode(expand(curie))  # noqa: E731
     number = lambda value: ox.Literal(str(value), datatype=n("xsd:integer"))  # noqa: E731
     iri = lambda url: ox.NamedNode(url if url.startswith("http") else base_url + url.lstrip("/"))  # noqa: E731
     here = iri(view["url"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from registry.views.federation import Community, Federation, _fold
+from registry.views.federation import Community, Federation, fold
 
 
 @dataclass
@@ -60,10 +60,10 @@ def links(federation: Federation, community: Community) -> Links:
             found.nearby.append(link)
             taken.add(link.iri)
     order = lambda link: (link.why != "part_of", link.community.rank if link.community else 9,  # noqa: E731
-                          _fold(link.community.name) if link.community else link.iri)
+                          fold(link.community.name) if link.community else link.iri)
     found.wider.sort(key=order)
-    found.narrower.sort(key=lambda link: (link.why != "part_of", -link.community.rank, _fold(link.community.name)))
-    found.nearby.sort(key=lambda link: (link.why, _fold(link.community.name)))
+    found.narrower.sort(key=lambda link: (link.why != "part_of", -link.community.rank, fold(link.community.name)))
+    found.nearby.sort(key=lambda link: (link.why, fold(link.community.name)))
     return found
 
 
@@ -98,7 +98,7 @@ def _sharing_theme(federation: Federation, community: Community) -> list[Communi
 
 def _sharing_partner(federation: Federation, community: Community) -> list[Community]:
     seen: dict[str, Community] = {}
-    for partner in {_fold(name) for name in community.all("partner")}:
+    for partner in {fold(name) for name in community.all("partner")}:
         for other in federation.by_partner.get(partner, []):
             if other is not community:
                 seen.setdefault(other.iri, other)

@@ -6,9 +6,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from registry.config import load_settings
-from registry.runtime import Node
-
 
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the node application.
@@ -16,6 +13,9 @@ def create_app(config: dict | None = None) -> Flask:
     Defaults, then `<data_dir>/bamboe.toml`, then `BAMBOE_*` environment variables,
     then `config` (tests pass settings here, and may pass a ready `store`).
     """
+    from registry.config import load_settings
+    from registry.runtime import Node  # imported here: query workers import `registry` and must start light
+
     config = dict(config or {})
     data_dir = Path(config.pop("data_dir", None) or "data")
     store = config.pop("store_instance", None)
@@ -34,4 +34,8 @@ def create_app(config: dict | None = None) -> Flask:
     from registry import web
 
     web.init_app(app)
+    if settings["trusted_proxies"]:
+        from registry.web.proxies import TrustedProxies
+
+        app.wsgi_app = TrustedProxies(app.wsgi_app, settings["trusted_proxies"])
     return app

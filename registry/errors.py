@@ -87,6 +87,27 @@ class QueryTooLarge(BamboeError):
     title = "Query gebruikte te veel geheugen"
 
 
+class QueryWorkerFailed(BamboeError):
+    """A public query's worker stopped for a reason other than the deadline or memory."""
+
+    status = 503
+    title = "Query afgebroken"
+
+
+class ServiceBusy(BamboeError):
+    """Every public query slot is taken (or the workers are restarting); try again shortly."""
+
+    status = 503
+    title = "Even bezet"
+
+
+class SandboxUnavailable(BamboeError):
+    """Public queries are switched off: this host cannot isolate the query workers."""
+
+    status = 503
+    title = "Publieke queries uitgeschakeld"
+
+
 class TooManyQueries(BamboeError):
     """A client has too many queries running at once."""
 

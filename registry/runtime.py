@@ -45,7 +45,8 @@ class Node:
         self.editor = Editor(self.store, self.settings, self.concepts, self.snapshots)
         s = self.settings
         self.pool = QueryPool(self.snapshots.current, s["sparql_workers"], s["sparql_timeout_s"],
-                              s["sparql_memory_mb"], s["sparql_per_client"])
+                              s["sparql_memory_mb"], s["sparql_per_client"], s["sparql_queue"],
+                              s["sparql_allow_unisolated"])
         self.hub = None
         if s["instances"]:
             from harvesters.hub import Hub  # harvesters builds on registry; import it only for a hub

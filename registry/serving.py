@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
 import signal
 import threading
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 from waitress import create_server
 
 from registry import create_app
+from registry.waitress_hardening import harden
 from registry.config import CONFIG_FILE
 from registry.errors import ConfigError, StoreBusyError
 from registry.store import RUN_FILE, running_node
@@ -19,16 +21,26 @@ from registry.store import RUN_FILE, running_node
 log = logging.getLogger(__name__)
 
 
-def build_server(data_dir: Path, host: str, port: int, threads: int = 8):
-    """Create the node app and a waitress server for it; record that the node runs."""
+def build_server(data_dir: Path, host: str, port: int, threads: int | None = None):
+    """Create the node app and a waitress server for it; record that the node runs.
+
+    Limits against slow and many clients come from the settings (`threads`,
+    `connection_limit`, `channel_timeout_s`); see README, 'Security'.
+    """
     data_dir = Path(data_dir)
     if not (data_dir / CONFIG_FILE).exists():
         raise ConfigError(f"{data_dir} is not a node data directory; run `bamboe init --data {data_dir} ...` first.")
     if running_node(data_dir):
         raise StoreBusyError(f"A node is already serving {data_dir} (see {data_dir / RUN_FILE}).")
     app = create_app({"data_dir": data_dir})
-    server = create_server(app, host=host, port=port, threads=threads, ident="bamboe",
-                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1)
+    settings = app.config["BAMBOE"]
+    raise_open_files_limit(settings["connection_limit"] + 200)
+    server = create_server(app, host=host, port=port, threads=threads or settings["threads"], ident="bamboe",
+                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
+                           connection_limit=settings["connection_limit"],
+                           channel_timeout=settings["channel_timeout_s"], cleanup_interval=5,
+                           asyncore_use_poll=True)
+    harden(server, header_timeout_s=settings["channel_timeout_s"])
     node = app.extensions["bamboe"]
     run_file = data_dir / RUN_FILE
     run_file.parent.mkdir(parents=True, exist_ok=True)
@@ -40,12 +52,20 @@ def build_server(data_dir: Path, host: str, port: int, threads: int = 8):
     return app, server
 
 
+def raise_open_files_limit(wanted: int) -> None:
+    """Lift the soft limit on open files towards the hard one, so connection_limit can be met."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
 def stop(app, data_dir: Path) -> None:
     (Path(data_dir) / RUN_FILE).unlink(missing_ok=True)
     app.extensions["bamboe"].close()
 
 
-def serve_node(data_dir: Path, host: str, port: int, threads: int = 8) -> None:
+def serve_node(data_dir: Path, host: str, port: int, threads: int | None = None) -> None:
     """Serve one node until interrupted."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -1,4 +1,17 @@
-"""A small pool of killable query workers, with a deadline and a per-client limit."""
+"""A small pool of killable query workers, with a deadline, a queue bound and a per-client limit.
+
+Rules that keep `/sparql` from hurting the rest of the node:
+
+- **Bounded admission.** At most `workers + queue` public queries are in the node at
+  once (running or waiting); the next one gets 503 with `Retry-After` at once, so
+  slow queries can hold only a few of the web server's threads and pages stay fast.
+- **One deadline for the whole answer.** Waiting for a worker, reloading it and
+  running the query all count against `timeout_s`.
+- **A worker is always returned or replaced.** Whatever goes wrong (the store is
+  down while a worker would reload, the worker dies, the deadline passes), the
+  worker goes back to the pool if it is known good, or is killed and a successor is
+  started in the background, retrying until the store is back.
+"""
 from __future__ import annotations
 
 import logging
@@ -14,12 +27,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from registry.errors import BamboeError, QueryRefused, QueryTimeout, QueryTooLarge, TooManyQueries
+from registry.errors import (
+    BamboeError, QueryRefused, QueryTimeout, QueryTooLarge, QueryWorkerFailed, SandboxUnavailable,
+    ServiceBusy, TooManyQueries,
+)
 
 log = logging.getLogger(__name__)
 
 Snapshot = Callable[[], tuple[str, str]]
 """Returns (generation, path of an N-Quads file holding the data of that generation)."""
+SIGABRT_EXIT = -6  # Rust aborts the process when an allocation fails under the memory cap
 
 
 @dataclass(frozen=True)
@@ -28,11 +45,18 @@ class QueryResult:
     truncated: bool
 
 
+class WorkerDied(Exception):
+    """The worker process ended; `memory` says whether it ran out of memory."""
+
+    def __init__(self, memory: bool, returncode: int | None):
+        super().__init__(returncode)
+        self.memory, self.returncode = memory, returncode
+
+
 class Worker:
     """One worker process (a fresh interpreter, sharing nothing) and the socket to it."""
 
-    def __init__(self, snapshot: tuple[str, str], memory_mb: int):
-        self.memory_mb = memory_mb
+    def __init__(self, snapshot: tuple[str, str], memory_mb: int, ready_timeout: float = 120):
         self.generation, path = snapshot
         ours, theirs = socket.socketpair()
         self.process = subprocess.Popen(
@@ -41,89 +65,154 @@ class Worker:
         )
         theirs.close()
         self.connection = Connection(ours.detach())
-        self._expect_ready(timeout=120)
+        self.walls: list[str] = self._expect_ready(ready_timeout)
 
-    def reload(self, snapshot: tuple[str, str]) -> None:
-        self.generation, path = snapshot
+    def reload(self, snapshot: tuple[str, str], timeout: float) -> None:
+        generation, path = snapshot
         self.connection.send(("load", path))
-        self._expect_ready(timeout=120)
+        self._expect_ready(timeout)
+        self.generation = generation
 
-    def ask(self, payload: dict, deadline: float):
-        """Send one query and wait for its answer until the deadline."""
-        self.connection.send(("query", payload))
-        if not self.connection.poll(deadline):
-            raise QueryTimeout(
-                f"De query is na {deadline:g} s gestopt. The query was stopped after "
-                f"{deadline:g} s; narrow it down or add a LIMIT."
-            )
-        return self.connection.recv()
+    def ask(self, payload: dict, timeout: float):
+        """Send one query and wait for its answer; QueryTimeout past `timeout`."""
+        try:
+            self.connection.send(("query", payload))
+            if not self.connection.poll(max(timeout, 0)):
+                raise QueryTimeout(
+                    f"De query is na {timeout:g} s gestopt. The query was stopped at its deadline; "
+                    "narrow it down or add a LIMIT.",
+                    retry_after=1,
+                )
+            reply = self.connection.recv()
+        except (EOFError, OSError):
+            raise self._death() from None
+        if reply[0] == "memory":
+            raise WorkerDied(memory=True, returncode=None)
+        return reply
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.wait(5)
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            log.error("SPARQL worker %s did not end after SIGKILL", self.process.pid)
         self.connection.close()
 
-    def _expect_ready(self, timeout: float) -> None:
+    def _death(self) -> WorkerDied:
         try:
-            if self.connection.poll(timeout):
-                self.connection.recv()
-                return
-        except (EOFError, OSError):
+            code = self.process.wait(2)
+        except subprocess.TimeoutExpired:
+            code = None
+        return WorkerDied(memory=code == SIGABRT_EXIT, returncode=code)
+
+    def _expect_ready(self, timeout: float) -> list[str]:
+        try:
+            if self.connection.poll(max(timeout, 0)):
+                kind, walls = self.connection.recv()
+                return list(walls or [])
+        except (EOFError, OSError, ValueError, TypeError):
             pass
         self.kill()
-        raise BamboeError("The SPARQL worker did not start; see the node's log.")
+        raise QueryWorkerFailed("The SPARQL worker did not start or reload; see the node's log.")
 
 
 class QueryPool:
     """Run checked public queries in isolated workers; kill and respawn on deadline."""
 
     def __init__(self, snapshot: Snapshot, workers: int = 2, timeout_s: float = 10,
-                 memory_mb: int = 512, per_client: int = 2):
+                 memory_mb: int = 512, per_client: int = 2, queue_size: int = 2,
+                 allow_unisolated: bool = False):
         self.snapshot = snapshot
         self.size, self.timeout_s, self.memory_mb, self.per_client = workers, timeout_s, memory_mb, per_client
+        self.capacity = workers + queue_size
+        self.allow_unisolated = allow_unisolated
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._running: Counter[str] = Counter()
+        self._admitted = 0
         self._lock = threading.Lock()
         self._started = False
+        self._closed = threading.Event()
+        self.refusal: str | None = None  # why public queries are switched off, if they are
 
     def start(self) -> None:
-        """Start the workers (lazily, on the first query, so idle nodes stay light)."""
+        """Start the workers in the background (lazily, on the first query, so idle nodes stay light)."""
         with self._lock:
             if self._started:
                 return
             self._started = True
-            for _ in range(self.size):
-                self._idle.put(Worker(self.snapshot(), self.memory_mb))
+        for _ in range(self.size):
+            self._spawn_in_background()
 
     def run(self, query: str, result_format: str, client: str, max_rows: int, max_bytes: int,
             union: bool = True) -> QueryResult:
         """Answer one query for one client, or raise a BamboeError that says why not."""
+        deadline = time.monotonic() + self.timeout_s
+        self._refuse_if_switched_off()
         self.start()
-        with self._client_slot(client):
-            current = self._take_worker()
-            try:
-                if current.generation != self.snapshot()[0]:
-                    current.reload(self.snapshot())
-                payload = dict(query=query, result_format=result_format, max_rows=max_rows, max_bytes=max_bytes,
-                               union=union)
-                status, body, truncated = current.ask(payload, self.timeout_s)
-            except QueryTimeout:
-                self._replace(current)
-                raise
-            except (EOFError, OSError, BrokenPipeError):
-                self._replace(current)
-                raise QueryTooLarge(
-                    f"De query gebruikte meer dan {self.memory_mb} MB en is gestopt. The query "
-                    f"needed more than {self.memory_mb} MB of memory and was stopped."
-                )
-            self._idle.put(current)
+        with self._admission(), self._client_slot(client):
+            worker = self._take_worker(deadline)
+            payload = dict(query=query, result_format=result_format, max_rows=max_rows, max_bytes=max_bytes,
+                           union=union)
+            status, body, truncated = self._use(worker, payload, deadline)
         if status == "error":
             raise QueryRefused(f"Ongeldige query / invalid query: {body}")
         return QueryResult(body, truncated)
 
     def close(self) -> None:
+        self._closed.set()
         while not self._idle.empty():
             self._idle.get_nowait().kill()
+
+    def _use(self, worker: Worker, payload: dict, deadline: float):
+        """Reload the worker if the data changed, ask it; always return or replace it."""
+        healthy = False
+        try:
+            try:
+                snapshot = self.snapshot()
+            except BamboeError:  # the store is down: the worker is fine, its data just stays as it is
+                healthy = True
+                raise
+            if worker.generation != snapshot[0]:
+                worker.reload(snapshot, timeout=deadline - time.monotonic())
+            reply = worker.ask(payload, deadline - time.monotonic())
+            healthy = True
+            return reply
+        except WorkerDied as death:
+            raise self._explain(death) from None
+        finally:
+            if healthy:
+                self._idle.put(worker)
+            else:
+                self._replace(worker)
+
+    def _explain(self, death: WorkerDied) -> BamboeError:
+        if death.memory:
+            return QueryTooLarge(
+                f"De query gebruikte meer dan {self.memory_mb} MB en is gestopt. The query "
+                f"needed more than {self.memory_mb} MB of memory and was stopped.")
+        log.error("SPARQL worker stopped unexpectedly (exit status %s)", death.returncode)
+        return QueryWorkerFailed(
+            "De query is afgebroken. The query worker stopped unexpectedly "
+            f"(exit status {death.returncode}); try again, and tell the node's maintainers if it recurs.",
+            retry_after=2)
+
+    def _refuse_if_switched_off(self) -> None:
+        if self.refusal:
+            raise SandboxUnavailable(self.refusal, retry_after=3600)
+
+    @contextmanager
+    def _admission(self):
+        """Let at most `capacity` queries in (running or waiting); refuse the rest at once."""
+        with self._lock:
+            if self._admitted >= self.capacity:
+                raise ServiceBusy("Alle SPARQL-werkers zijn bezet. All query workers are busy; try again shortly.",
+                                  retry_after=max(1, int(self.timeout_s / 2)))
+            self._admitted += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._admitted -= 1
 
     @contextmanager
     def _client_slot(self, client: str):
@@ -143,26 +232,62 @@ class QueryPool:
                 if not self._running[client]:
                     del self._running[client]
 
-    def _take_worker(self) -> Worker:
-        try:
-            return self._idle.get(timeout=self.timeout_s)
-        except queue.Empty:
-            raise TooManyQueries("Alle SPARQL-werkers zijn bezet. All query workers are busy; try again.",
-                                 retry_after=max(1, int(self.timeout_s))) from None
+    def _take_worker(self, deadline: float) -> Worker:
+        """Wait for an idle worker until the deadline, in short slices so a switch-off is seen."""
+        while (left := deadline - time.monotonic()) > 0:
+            self._refuse_if_switched_off()
+            try:
+                return self._idle.get(timeout=min(left, 0.25))
+            except queue.Empty:
+                continue
+        raise ServiceBusy("Alle SPARQL-werkers zijn bezet. All query workers are busy (or restarting); "
+                          "try again shortly.", retry_after=max(1, int(self.timeout_s / 2)))
 
     def _replace(self, dead: Worker) -> None:
         """Kill a worker and start its successor in the background so callers return at once."""
         dead.kill()
+        self._spawn_in_background()
 
-        def respawn():
-            started = time.monotonic()
-            while True:
-                try:
-                    self._idle.put(Worker(self.snapshot(), self.memory_mb))
-                    log.info("SPARQL worker respawned in %.2f s", time.monotonic() - started)
-                    return
-                except BamboeError:
-                    log.exception("SPARQL worker respawn failed; retrying")
-                    time.sleep(1)
+    def _spawn_in_background(self) -> None:
+        threading.Thread(target=self._spawn_until_done, name="bamboe-sparql-spawn", daemon=True).start()
 
-        threading.Thread(target=respawn, name="bamboe-sparql-respawn", daemon=True).start()
+    def _spawn_until_done(self) -> None:
+        """Start one worker, retrying (the store may be down) until it stands or the pool closes."""
+        started, wait = time.monotonic(), 0.5
+        while not self._closed.is_set():
+            try:
+                worker = Worker(self.snapshot(), self.memory_mb)
+            except (BamboeError, OSError) as error:
+                detail = error.detail if isinstance(error, BamboeError) else str(error)
+                log.warning("SPARQL worker could not start (%s); retrying in %.1f s", detail, wait)
+                self._closed.wait(wait)
+                wait = min(wait * 2, 5)
+                continue
+            if not self._admit_walls(worker):
+                return
+            if self._closed.is_set():
+                worker.kill()
+                return
+            self._idle.put(worker)
+            log.info("SPARQL worker ready in %.2f s (walls: %s)", time.monotonic() - started,
+                     ", ".join(worker.walls) or "none")
+            return
+
+    def _admit_walls(self, worker: Worker) -> bool:
+        """Refuse a worker without network isolation unless the operator allowed it."""
+        if worker.walls:
+            return True
+        if self.allow_unisolated:
+            log.critical("SPARQL worker runs WITHOUT network isolation (no network namespace, no seccomp): "
+                         "sparql_allow_unisolated is set, so an outbound firewall must block this host's "
+                         "loopback and private ranges for the node's user.")
+            return True
+        worker.kill()
+        self.refusal = ("Publieke SPARQL-queries staan uit: deze server kan de query-werkers niet van het "
+                        "netwerk afsluiten. Public queries are switched off: this host can isolate query "
+                        "workers neither by a network namespace nor by seccomp. See README, 'Security'.")
+        log.critical("Public SPARQL switched off: no network namespace and no seccomp for the query workers. "
+                     "Install libseccomp2, or set sparql_allow_unisolated = true only behind an outbound "
+                     "firewall.")
+        return False
+

@@ -1,8 +1,11 @@
 """Check a public query before it runs: a query (not an update), no SERVICE, not too long.
 
-SPARQL lets `\\u0053ERVICE` spell SERVICE, so codepoint escapes are decoded first, as
-the parser would; strings, IRIs and comments are then blanked out so only keywords
-remain to be scanned.
+This is the fast first wall, run in the node before a worker is used. SPARQL lets
+`\\u0053ERVICE` spell SERVICE, so codepoint escapes are decoded first, as the parser
+would; strings, IRIs and comments are then blanked out and every remaining word is
+scanned, whatever precedes it (`.SERVICE` included). It errs on the side of refusing.
+The authority is the worker, which parses the query (`parsed.py`) and cannot open a
+socket anyway (`isolation.py`).
 """
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ _BLANKS = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>"
     r"|#[^\n]*",
 )
-_KEYWORD = re.compile(r"(?<![\w:?$@\-.])([A-Za-z]+)(?![\w:\-])")
+_KEYWORD = re.compile(r"(?<![A-Za-z_:?$@\-])([A-Za-z]+)(?![A-Za-z_:\-])")
+"""A word of letters, whatever digit or punctuation precedes it (`1SERVICE`, `.SERVICE`)."""
 
 
 @dataclass(frozen=True)

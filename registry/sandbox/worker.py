@@ -2,12 +2,12 @@
 
 Started as `python -m registry.sandbox.worker FD SNAPSHOT MEMORY_MB`: a fresh
 interpreter that shares nothing with the node but one socket. It caps its own
-memory, cuts its network where the OS lets it, and serialises results itself so that
-row and byte caps stop the work early instead of after the fact.
+memory, walls itself off from every network (see `isolation.py`), ends when the node
+does, refuses SERVICE on the parsed query (see `parsed.py`), and serialises results
+itself so that row and byte caps stop the work early instead of after the fact.
 """
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import resource
@@ -15,6 +15,9 @@ import sys
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
+
+from registry.sandbox.isolation import exit_when_orphaned, isolate
+from registry.sandbox.parsed import Unreadable, service_clauses
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RESULT_FORMATS = {
@@ -26,11 +29,16 @@ RESULT_FORMATS = {
 
 
 def main(connection, snapshot: str, memory_mb: int) -> None:
-    """Load the snapshot, then answer requests from the pipe until it closes."""
+    """Wall off, load the snapshot, then answer requests from the pipe until it closes.
+
+    The first message says which walls stand, so the node can refuse to serve
+    public queries from a worker that has none.
+    """
+    exit_when_orphaned()
     limit_memory(memory_mb)
-    cut_network()
+    walls = isolate()
     store = load(snapshot)
-    connection.send(("ready", None))
+    connection.send(("ready", walls))
     while True:
         try:
             message = connection.recv()
@@ -39,28 +47,19 @@ def main(connection, snapshot: str, memory_mb: int) -> None:
         kind, payload = message
         if kind == "load":
             store = load(payload)
-            connection.send(("ready", None))
+            connection.send(("ready", walls))
         elif kind == "query":
-            connection.send(answer(store, **payload))
+            try:
+                reply = answer(store, **payload)
+            except MemoryError:
+                reply = ("memory", None, None)
+            connection.send(reply)
 
 
 def limit_memory(memory_mb: int) -> None:
     """Cap this process's heap: an allocation past it fails and the process ends."""
     cap = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
-
-
-def cut_network() -> bool:
-    """Move into an empty network namespace (Linux); refused without privileges, then no-op.
-
-    The pre-check already refuses SERVICE; this makes a missed case harmless.
-    """
-    clone_newuser, clone_newnet = 0x10000000, 0x40000000
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return False
-    return libc.unshare(clone_newnet) == 0 or libc.unshare(clone_newuser | clone_newnet) == 0
 
 
 def load(snapshot: str) -> ox.Store:
@@ -75,6 +74,12 @@ def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_b
 
     Without FROM the default graph is the union of all graphs; FROM names the graphs.
     """
+    try:
+        if service_clauses(query):
+            return ("error", "SERVICE is not allowed: this endpoint answers from its own data only "
+                             "and never contacts another host.", None)
+    except Unreadable as error:
+        return ("error", f"the query cannot be read as SPARQL 1.1 ({error})", None)
     try:
         results = store.query(query, use_default_graph_as_union=union)
         if isinstance(results, ox.QueryBoolean):
@@ -94,10 +99,12 @@ def solutions_document(solutions: ox.QuerySolutions, max_rows: int, max_bytes: i
     names = [variable.value for variable in solutions.variables]
     bindings, size = [], 0
     for solution in solutions:
-        if len(bindings) >= max_rows or size > max_bytes:
+        if len(bindings) >= max_rows:
             return {"head": {"vars": names}, "results": {"bindings": bindings}}, True
         row = {name: term_json(solution[name]) for name in names if solution[name] is not None}
         size += sum(len(value["value"]) + 40 for value in row.values())
+        if size > max_bytes:  # checked before the row is kept: one huge value cannot slip through
+            return {"head": {"vars": names}, "results": {"bindings": bindings}}, True
         bindings.append(row)
     return {"head": {"vars": names}, "results": {"bindings": bindings}}, False
 
@@ -113,10 +120,10 @@ def solutions_body(document: dict, result_format: str) -> bytes:
 def capped_triples(triples, max_rows: int, max_bytes: int):
     kept, size = [], 0
     for triple in triples:
+        size += len(str(triple))
         if len(kept) >= max_rows or size > max_bytes:
             return kept, True
         kept.append(triple)
-        size += len(str(triple))
     return kept, False
 
 

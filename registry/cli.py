@@ -81,7 +81,7 @@ def init(data_dir, name, base_url, werkplaats, hogeschool, area, contact, store,
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
+@click.option("--threads", default=None, type=int, help="Request threads (default: the `threads` setting, 16).")
 def serve(data_dir, host, port, threads):
     """Serve the node with a production WSGI server (waitress)."""
     from registry.serving import serve_node

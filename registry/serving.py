@@ -39,7 +39,10 @@ def build_server(data_dir: Path, host: str, port: int, threads: int | None = Non
                            max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
                            connection_limit=settings["connection_limit"],
                            channel_timeout=settings["channel_timeout_s"], cleanup_interval=5,
-                           asyncore_use_poll=True)
+                           asyncore_use_poll=True,
+                           # waitress drops X-Forwarded-* from every peer; with trusted_proxies set,
+                           # registry.web.proxies decides whom to believe instead
+                           clear_untrusted_proxy_headers=not settings["trusted_proxies"])
     harden(server, header_timeout_s=settings["channel_timeout_s"])
     node = app.extensions["bamboe"]
     run_file = data_dir / RUN_FILE

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from functools import lru_cache
 
 from pyparsing import ParseException, ParseResults
 
@@ -25,8 +26,13 @@ class Unreadable(ValueError):
     """The query is not SPARQL 1.1 as rdflib reads it."""
 
 
+@lru_cache(maxsize=512)
 def service_clauses(query: str) -> int:
-    """Count the SERVICE clauses in the query's syntax tree; raise Unreadable if none can be built."""
+    """Count the SERVICE clauses in the query's syntax tree; raise Unreadable if none can be built.
+
+    Cached per text: dashboards and clients repeat the same queries, and a parse costs
+    10–100 ms of pyparsing (an Unreadable is not cached; it is raised again).
+    """
     tree = _parse_on_big_stack(query)
     return _count(tree)
 

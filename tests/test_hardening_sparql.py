@@ -333,3 +333,68 @@ def test_snapshot_holds_published_graphs_only(tmp_path):
     data = Path(path).read_bytes()
     assert b"redactie" not in data and b"example.org/s" in data
     assert list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+def _spelled(word: str, draw) -> str:
+    """SERVICE in any case, each letter maybe a \\u or \\U escape, as the SPARQL grammar allows."""
+    from hypothesis import strategies as st
+
+    letters = []
+    for letter in word:
+        letter = draw(st.sampled_from([letter.lower(), letter.upper()]))
+        form = draw(st.sampled_from(["plain", "u", "U"]))
+        letters.append(letter if form == "plain" else
+                       f"\\u{ord(letter):04X}" if form == "u" else f"\\U{ord(letter):08x}")
+    return "".join(letters)
+
+
+def test_fuzzed_spellings_of_service_are_refused_by_one_wall_at_least():
+    """Hypothesis writes SERVICE clauses with random case, escapes, comments and neighbours."""
+    from hypothesis import given, settings, strategies as st
+
+    from registry.errors import QueryRefused
+    from registry.sandbox.parsed import Unreadable, service_clauses
+    from registry.sandbox.precheck import check_query
+
+    separators = st.sampled_from([" ", "\n", "\t", "#c\n", " #SERVICE\n ", ""])
+    before = st.sampled_from(["?s ?p ?o .", "?s ?p ?o", "BIND(1 AS ?x) .", "BIND(1 AS ?x)", "?s ?p 1", "{}", ""])
+
+    @st.composite
+    def queries(draw):
+        target = draw(st.sampled_from(["<http://127.0.0.1:9/>", "?endpoint", "<\\u0068ttp://127.0.0.1:9/>"]))
+        silent = draw(st.sampled_from(["", " SILENT", " silent"]))
+        clause = f"{_spelled('SERVICE', draw)}{silent}{draw(separators)}{target} {{ ?a ?b ?c }}"
+        wrapper = draw(st.sampled_from(["{}", "OPTIONAL {{ {} }}", "FILTER EXISTS {{ {} }}", "{{ SELECT * {{ {} }} }}",
+                                        "MINUS {{ {} }}", "{{ }} UNION {{ {} }}"]))
+        return f"SELECT * WHERE {{ {draw(before)}{draw(separators)}{wrapper.format(clause)} }}"
+
+    @settings(max_examples=150, deadline=None, derandomize=True)
+    @given(queries())
+    def refused(query):
+        try:
+            check_query(query, 20000)
+        except QueryRefused:
+            return
+        try:
+            assert service_clauses(query) > 0, query
+        except Unreadable:
+            pass
+
+    refused()
+
+
+def test_precheck_never_fails_on_arbitrary_text():
+    from hypothesis import given, settings, strategies as st
+
+    from registry.errors import QueryRefused
+    from registry.sandbox.precheck import check_query
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.text(max_size=300))
+    def never_crashes(text):
+        try:
+            check_query(text, 20000)
+        except QueryRefused:
+            pass
+
+    never_crashes()

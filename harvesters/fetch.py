@@ -25,6 +25,7 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 ACTIVITY_STREAMS = "https://www.w3.org/TR/activitystreams-core/"
+MAX_FEED_POSITION = 2**63
 DUMP_PREFERENCE = (".nq", ".nt", ".ttl")
 """Line-based N-Quads first: fastest to parse, and a cut-off body cannot pass as whole."""
 
@@ -40,6 +41,8 @@ class Limits:
     retries: int = 3
     backoff_s: float = 0.5
     retry_after_max_s: float = 30.0
+    parse_memory_mb: int = 1024  # the least a dump's parse may use ...
+    parse_memory_factor: int = 20  # ... or this many times the dump's size, if more
 
     @classmethod
     def from_settings(cls, settings: dict) -> "Limits":
@@ -146,12 +149,30 @@ def fetch_dump(session: requests.Session, url: str, limits: Limits,
 
 
 def feed_position(session: requests.Session, feed_url: str, limits: Limits) -> int | None:
-    """Number of the newest change in the feed (its `totalItems`), where a first harvest starts."""
+    """Number of the newest change in the feed (its `totalItems`), where a first harvest starts.
+
+    Only a JSON integer from 0 to 2**63 - 1 is a position: it is stored as an
+    xsd:integer and compared with the next run's, and `1e400` or `2.5` would break both.
+    """
     page = get(session, feed_url, limits, {"Accept": "application/activity+json, application/ld+json"})
+    if page.status != 200:
+        return None
     try:
-        return int(json.loads(page.body)["totalItems"]) if page.status == 200 else None
-    except (ValueError, TypeError, KeyError) as error:
-        raise FetchError(f"{feed_url} is not a change feed ({error}).", url=feed_url) from error
+        total = json.loads(page.body)["totalItems"]
+    except (ValueError, TypeError, KeyError, RecursionError) as error:
+        raise FetchError(f"{feed_url} is not a change feed ({type(error).__name__}: {str(error)[:200]}).",
+                         url=feed_url) from None
+    if type(total) is not int or not 0 <= total < MAX_FEED_POSITION:
+        raise FetchError(f"{feed_url} is not a change feed: totalItems must be a whole number from 0 to "
+                         f"{MAX_FEED_POSITION - 1}, not {_shown(total)}.", url=feed_url)
+    return total
+
+
+def _shown(value) -> str:
+    """A JSON value in a few characters, for an error message."""
+    if isinstance(value, (bool, int, float)) or value is None:
+        return json.dumps(value)[:40]
+    return json.dumps(value[:40]) if isinstance(value, str) else f"a JSON {type(value).__name__}"
 
 
 def get(session: requests.Session, url: str, limits: Limits, headers: dict) -> Fetched:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 import pyoxigraph as ox
 
 import vocab
 from harvesters.instances import Instance
 from registry.places import place_iri
-from registry.queries import insert_data, named
+from registry.queries import NamedQuery, insert_data, named
 from registry.store import Store
 from registry.validation import Finding
 
@@ -58,6 +60,7 @@ class HarvestRun:
     removed: int = 0
     quarantined: int = 0
     out_of_scope: int = 0
+    baseline: int | None = None  # records high-water mark since removals were last confirmed
     error: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
@@ -100,6 +103,23 @@ def record_update(store: Store, hub_base: str, instance: Instance, run: HarvestR
     return " ;\n".join(parts)
 
 
+def copy_baseline(store: Store, hub_base: str, node_id: str) -> int | None:
+    """The record baseline the run that stored the hub's copy of a member recorded (None before there was one).
+
+    Read from that run because the log never prunes it while its copy is held.
+    """
+    rows = store.select(_query("baseline").bind(log=ox.NamedNode(log_graph(hub_base)),
+                                                graph=ox.NamedNode(graph_iri(hub_base, node_id))))
+    return int(rows[0]["baseline"].value) if rows else None
+
+
+@cache
+def _query(name: str) -> NamedQuery:
+    """A harvester's own named query, from `harvesters/queries/`."""
+    text = resources.files(__package__).joinpath(f"queries/{name}.rq").read_text(encoding="utf-8")
+    return NamedQuery(f"harvesters/{name}", text)
+
+
 def _member(member: ox.NamedNode, instance: Instance) -> list[ox.Triple]:
     triples = [
         (member, _p("rdf:type"), _p("lph:Member")),
@@ -127,6 +147,7 @@ def _run(subject: ox.NamedNode, member: ox.NamedNode, run: HarvestRun) -> list[o
                 "lph:etag": run.etag and ox.Literal(run.etag),
                 "lph:lastModified": run.last_modified and ox.Literal(run.last_modified),
                 "lph:feedPosition": _int(run.feed_position), "lph:triples": _int(run.triples),
+                "lph:baselineRecords": _int(run.baseline),
                 "lph:error": run.error and ox.Literal(run.error)}
     triples += [(subject, _p(name), value) for name, value in optional.items() if value is not None]
     for name in ("added", "updated", "removed", "quarantined"):

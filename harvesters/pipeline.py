@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from harvesters.check import check
 from harvesters.fetch import Limits, discover, feed_position, fetch_dump, open_session
 from harvesters.instances import Instance
-from harvesters.log import GOOD, HarvestRun, graph_iri, now, record_update
+from harvesters.log import GOOD, HarvestRun, copy_baseline, graph_iri, now, record_update
 from harvesters.parse import parse_dump
 from harvesters.records import Record, diff, split, triples_of
 from harvesters.scope import scope
@@ -46,6 +46,7 @@ class Previous:
     feed_position: int | None = None
     triples: int | None = None
     held_etag: str | None = None  # ETag of the dump a held run saw: only that one may be confirmed
+    baseline: int | None = None  # records high-water mark of the copy since removals were last confirmed
 
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     if fetched.status == 304:  # our copy is the dump as it was after the feed position read above
         return _unchanged(run, previous, run.feed_position)
     run.etag, run.last_modified = fetched.etag, fetched.last_modified
-    scoped = scope(parse_dump(fetched), instance.url)
+    scoped = scope(parse_dump(fetched, limits), instance.url)
     records, orphans = split(scoped.kept)
     run.out_of_scope = scoped.dropped_count + orphans
     graph = graph_iri(hub_base, instance.id)
@@ -108,16 +109,18 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     triples = triples_of(final.values())
     run.triples = len(triples)
     confirmed = confirm_removals and previous.held_etag is not None and previous.held_etag == fetched.etag
-    if _held(len(before), len(changes.removed), options) and not confirmed:
-        run.outcome = "held"
-        run.error = (f"{len(changes.removed)} of {len(before)} records would be removed at once; "
-                     "kept the previous copy until an admin confirms"
+    baseline = max(previous.baseline or 0, len(before))
+    reason = hold_reason(len(before), len(final), len(changes.removed), baseline, options)
+    if reason and not confirmed:
+        run.outcome, run.baseline = "held", baseline
+        run.error = (f"{reason}; kept the previous copy until an admin confirms"
                      + (" (the node changed since the hold was confirmed: confirm again)." if confirm_removals else "."))
         return False
     if not changes:
         run.outcome = "unchanged"
         return False
     run.outcome = "stored"
+    run.baseline = len(final) if confirmed else max(baseline, len(final))
     with _store_lock:
         store.replace_graph(graph, triples, also=record_update(store, hub_base, instance, run, stored=True))
     return True
@@ -133,8 +136,30 @@ def _quarantine(records: dict[str, Record], before: dict[str, Record], run: Harv
     return final
 
 
-def _held(before: int, removed: int, options: Options) -> bool:
-    return before >= options.hold_min_records and removed > options.hold_share * before
+def hold_reason(before: int, after: int, removed: int, baseline: int, options: Options) -> str | None:
+    """Why a harvest must wait for an admin to confirm its removals; None when it may be stored.
+
+    `before` and `after` are the node's records in the hub's copy now and after this
+    harvest, `removed` how many of them it drops, and `baseline` the most records the
+    copy has held since an admin last confirmed removals (the high-water mark, reset
+    to the confirmed count). A harvest is held when it would:
+
+    1. leave no records of a copy that has any, whatever its size;
+    2. remove more than `hold_share` of the copy's records at once (a copy of at
+       least `hold_min_records`);
+    3. leave fewer than (1 - `hold_share`) x `baseline` records (a baseline of at
+       least `hold_min_records`), so successive cuts that each pass rule 2
+       (87 -> 65 -> 56 records) are held once they add up.
+    """
+    share, least = options.hold_share, options.hold_min_records
+    if before and not after:
+        return f"all {before} records would be removed"
+    if before >= least and removed > share * before:
+        return f"{removed} of {before} records would be removed at once"
+    if baseline >= least and after < (1 - share) * baseline:
+        return (f"{after} records would be left of the {baseline} the node has had since removals were last "
+                f"confirmed (more than {share:.0%} fewer)")
+    return None
 
 
 def _unchanged(run: HarvestRun, previous: Previous, feed_position: int | None) -> bool:
@@ -149,7 +174,8 @@ def last_good(store: Store, hub_base: str, node_id: str) -> Previous:
     """Validators of the copy the hub holds (newest stored or unchanged run), and a pending hold."""
     runs = read_runs(store, hub_base, [node_id]).get(node_id, [])
     held = runs[0].etag if runs and runs[0].outcome == "held" else None
+    baseline = copy_baseline(store, hub_base, node_id)
     for run in runs:
         if run.outcome in GOOD:
-            return Previous(run.used, run.etag, run.last_modified, run.feed_position, run.triples, held)
-    return Previous(held_etag=held)
+            return Previous(run.used, run.etag, run.last_modified, run.feed_position, run.triples, held, baseline)
+    return Previous(held_etag=held, baseline=baseline)

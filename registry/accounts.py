@@ -6,6 +6,11 @@ A token reads `bmb_<id>_<secret>`: the id finds the row, the secret is verified
 against its hash, so a lookup never scans every hash. Verified tokens are remembered
 for a minute (by SHA-256 of the token) to keep argon2's deliberate cost off every
 API call; revocation and expiry are still checked on every request.
+
+A signed-in editor's session is a row here too: the login stores a random session
+id (its SHA-256, like the tokens, never the id itself) and the signed cookie carries
+the id. Every request checks the row still exists, so logging out, or disabling the
+user, ends the session on the server: a copied cookie opens nothing afterwards.
 """
 from __future__ import annotations
 
@@ -30,6 +35,10 @@ NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 MIN_PASSWORD = 10
 TOKEN_PATTERN = re.compile(r"^bmb_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 VERIFIED_TTL_S = 60
+SESSION_TTL_S = 8 * 3600
+"""A session ends this long after its login, whatever the cookie says."""
+SEEN_EVERY_S = 60
+"""`last_seen` is written at most this often, not on every request."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -38,6 +47,9 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE TABLE IF NOT EXISTS tokens (
     id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name), hash TEXT NOT NULL,
     label TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL, revoked TEXT);
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),
+    created TEXT NOT NULL, last_seen TEXT NOT NULL);
 """
 
 
@@ -104,6 +116,7 @@ class Accounts:
             if not db.execute("UPDATE users SET disabled = ? WHERE name = ?", (_now(), name)).rowcount:
                 raise BamboeError(f"no user {name!r}")
             db.execute("UPDATE tokens SET revoked = ? WHERE user = ? AND revoked IS NULL", (_now(), name))
+            db.execute("DELETE FROM sessions WHERE user = ?", (name,))
         self._verified.clear()
 
     def user(self, name: str) -> User | None:
@@ -166,7 +179,7 @@ class Accounts:
                 "WHERE t.id = ? AND t.revoked IS NULL AND u.disabled IS NULL", (token_id,)).fetchone()
         if row is None or row["expires"] <= _now():
             return None
-        digest = hashlib.sha256(token.encode()).hexdigest()
+        digest = _digest(token)
         with self._lock:
             fresh = self._verified.get(digest, 0) > time.monotonic()
         if not fresh:
@@ -177,6 +190,46 @@ class Accounts:
             with self._lock:
                 self._verified[digest] = time.monotonic() + VERIFIED_TTL_S
         return User(row["name"], row["role"])
+
+    # --- sessions (the editor forms) ----------------------------------------
+
+    def open_session(self, user: str, ttl_s: int = SESSION_TTL_S) -> str:
+        """Start a session for a signed-in user; the id is returned once, for the signed cookie."""
+        session_id = secrets.token_urlsafe(32)
+        now = _now()
+        with self._connect() as db:
+            db.execute("DELETE FROM sessions WHERE created < ?", (_ago(ttl_s),))
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (_digest(session_id), user, now, now))
+        return session_id
+
+    def session_user(self, session_id: str | None, ttl_s: int = SESSION_TTL_S) -> User | None:
+        """The active user of a session that still exists and has not expired, else None."""
+        if not session_id or not isinstance(session_id, str):
+            return None
+        digest = _digest(session_id)
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT s.created, s.last_seen, u.name, u.role FROM sessions s JOIN users u ON u.name = s.user "
+                "WHERE s.id_hash = ? AND u.disabled IS NULL", (digest,)).fetchone()
+            if row is None or row["created"] < _ago(ttl_s):
+                return None
+            if row["last_seen"] < _ago(SEEN_EVERY_S):
+                db.execute("UPDATE sessions SET last_seen = ? WHERE id_hash = ?", (_now(), digest))
+        return User(row["name"], row["role"])
+
+    def close_session(self, session_id: str | None) -> None:
+        """End a session (logout); a copy of its cookie opens nothing afterwards."""
+        if session_id and isinstance(session_id, str):
+            with self._connect() as db:
+                db.execute("DELETE FROM sessions WHERE id_hash = ?", (_digest(session_id),))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _ago(seconds: int) -> str:
+    return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=seconds)).replace(microsecond=0).isoformat()
 
 
 def _now() -> str:

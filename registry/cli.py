@@ -101,6 +101,9 @@ def load(data_dir, files):
     store = open_store(data_dir, settings)
     try:
         result = load_files(store, list(files), settings["base_url"])
+    except (RecursionError, MemoryError) as error:  # after parsing, which names the file: one line still
+        raise ParseError(f"{', '.join(map(str, files))}: too deeply nested or too large to load "
+                         f"({type(error).__name__}); nothing was loaded.") from None
     finally:
         store.close()
     click.echo(f"Loaded {result.triples_in} triples about {result.resources} resources from "

@@ -2,13 +2,18 @@
 
 `/x.ttl`, `?format=ttl` and `Accept: text/turtle` all resolve through `SYNTAXES`.
 Parsing never touches the network: JSON-LD documents that name Bamboe's context get
-the shipped file instead; any other remote context is refused.
+the shipped file instead; any other remote context is refused. Nor does it let a
+document cost more than its size: RDF/XML with a DTD is refused (nested entities
+expand a few hundred bytes into gigabytes), and so is a literal over
+`MAX_LITERAL_CHARS`.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +45,18 @@ SYNTAXES = [
 BY_MEDIA_TYPE = {s.media_type: s for s in SYNTAXES}
 BY_EXTENSION = {ext: s for s in SYNTAXES for ext in s.extensions}
 GRAPH_SYNTAXES = [s for s in SYNTAXES if not s.dataset]
+MAX_LITERAL_CHARS = 1_000_000
+"""Longest literal a parse accepts: a community's text is a few pages, not a book."""
+DTD = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+DTD_BYTES = re.compile(DTD.pattern.encode(), re.IGNORECASE)
+XML_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+            (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+XML_WITHOUT_BOM = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+                   (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"))
+"""How an XML parser tells the encoding from the first bytes (XML 1.0, appendix F)."""
+XML_DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
+XML_ENCODINGS = re.compile(r"utf-(?:8|16|32)(?:-le|-be|-sig)?|iso8859-\d+|ascii|cp125\d")
+"""Encodings a DTD is looked for in (by Python's name for them); others are refused unread."""
 
 
 def syntax_for(name: str) -> Syntax:
@@ -58,12 +75,68 @@ def syntax_of_file(path: Path) -> Syntax:
 
 def parse(data: bytes, syntax: Syntax, base_iri: str | None = None, source: str = "input") -> list[ox.Quad]:
     """Parse RDF bytes with pyoxigraph; errors name the source and line."""
-    if syntax.key == "jsonld":
-        data = json.dumps(inline_known_contexts(_load_json(data, source))).encode()
+    return list(iter_parse(data, syntax, base_iri, source))
+
+
+def iter_parse(data: bytes, syntax: Syntax, base_iri: str | None = None,
+               source: str = "input") -> Iterator[ox.Quad]:
+    """Parse RDF bytes quad by quad, refusing what a parser could not survive; errors name the source.
+
+    RDF/XML with a DTD is refused before parsing, a literal over MAX_LITERAL_CHARS
+    as it is read. Running out of memory or stack on the way is a ParseError too,
+    so a caller reports it like any other bad file.
+    """
+    if syntax.key == "rdfxml":
+        refuse_dtd(data, source)
     try:
-        return list(ox.parse(data, format=syntax.ox_format, base_iri=base_iri))
+        if syntax.key == "jsonld":
+            data = json.dumps(inline_known_contexts(_load_json(data, source))).encode()
+        for quad in ox.parse(data, format=syntax.ox_format, base_iri=base_iri):
+            value = quad.object
+            if type(value) is ox.Literal and len(value.value) > MAX_LITERAL_CHARS:
+                raise ParseError(f"{source}: a literal of {len(value.value):,} characters is over the limit "
+                                 f"of {MAX_LITERAL_CHARS:,}; shorten it or link to the text instead.", source=source)
+            yield quad
     except SyntaxError as error:
         raise ParseError(f"{source}: {error}", source=source) from error
+    except RecursionError:
+        raise ParseError(f"{source}: nested too deeply to read; flatten the document.", source=source) from None
+    except MemoryError as error:
+        if str(error):  # pyoxigraph's own limit on one token ("Reached the buffer maximal size...")
+            raise ParseError(f"{source}: a term is too long to parse ({error}).", source=source) from None
+        raise ParseError(f"{source}: too large to parse in the memory available.", source=source,
+                         out_of_memory=True) from None
+
+
+def refuse_dtd(data: bytes, source: str) -> None:
+    """Refuse RDF/XML with a DTD or entity declarations, whatever its encoding.
+
+    Entities are how a 700-byte document expands to gigabytes ("billion laughs"), and
+    RDF needs none. The text is decoded as an XML parser would (byte order mark, the
+    first bytes, the declared encoding) before looking, so UTF-16 cannot hide a DTD;
+    what cannot be decoded is refused too. The raw bytes are searched as well, as
+    pyoxigraph reads them: as UTF-8, whatever the document declares.
+    """
+    text = _xml_text(data)
+    if text is None or "\x00" in text:
+        raise ParseError(f"{source}: RDF/XML that cannot be decoded is refused; send it as UTF-8.", source=source)
+    if DTD.search(text) or DTD_BYTES.search(data):
+        raise ParseError(f"{source}: RDF/XML with a DTD/entity declarations is refused (<!DOCTYPE or <!ENTITY); "
+                         "write the document without them.", source=source)
+
+
+def _xml_text(data: bytes) -> str | None:
+    encoding = next((name for bom, name in XML_BOMS if data.startswith(bom)), None)
+    encoding = encoding or next((name for start, name in XML_WITHOUT_BOM if data.startswith(start)), None)
+    if encoding is None:
+        declared = XML_DECLARED.match(data[:200])
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        if not XML_ENCODINGS.fullmatch(codecs.lookup(encoding).name):
+            return None
+        return data.decode(encoding).removeprefix("\ufeff")
+    except (LookupError, UnicodeError):
+        return None
 
 
 def serialize(triples: Iterable[ox.Triple], syntax: Syntax) -> bytes:

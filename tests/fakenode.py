@@ -46,6 +46,7 @@ class Script:
     drip_s: float = 0.0  # send the dump in small pieces with this pause between them
     dump_url: str | None = None  # what the description names as the dump (default: our own)
     redirect_to: str | None = None  # answer the dump request with a 302 to here
+    feed_total: str | None = None  # raw JSON for the feed's totalItems (default: its newest change number)
 
 
 class FakeNode:
@@ -129,6 +130,9 @@ class FakeNode:
             def _feed(self, path):
                 numbers = fake.script.feed or []
                 base = fake.base_url + "wijzigingen"
+                if "?na=" not in path and fake.script.feed_total is not None:
+                    raw = f'{{"id": "{base}", "type": "OrderedCollection", "totalItems": {fake.script.feed_total}}}'
+                    return self._send(200, raw.encode(), "application/activity+json")
                 if "?na=" not in path:
                     body = {"id": base, "type": "OrderedCollection", "totalItems": max(numbers, default=0)}
                 else:

@@ -23,6 +23,14 @@ catalogue: contextvars.ContextVar = contextvars.ContextVar("concept_catalogue")
 """The node's ConceptCatalogue, set around every load (API request or form post)."""
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+"""A lone surrogate (JSON "\\ud800") is not Unicode: no store, file or page can hold it."""
+WEB_IRI = re.compile(r"^https?://[^/?#\s]+", re.IGNORECASE)
+EMAIL = re.compile(r"""
+    (?P<local>[A-Za-z0-9!$&'*+=_~-]+(?:\.[A-Za-z0-9!$&'*+=_~-]+)*)   # dot-atom without % ? # { | } ^ `
+    @
+    (?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+              # a domain name, never [127.0.0.1]
+    (?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})""", re.VERBOSE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -45,12 +53,59 @@ class Rdf:
 
 
 def coded(field: fields.Field) -> fields.Field:
-    """Replace a field's (and its inner field's) messages by their keys, used as codes."""
+    """Replace a field's (and its inner field's) messages by their keys, used as codes.
+
+    Every field is made here, so every string field also refuses what no store can
+    hold (lone surrogates, control characters): one place, no field forgotten.
+    """
     field.error_messages = {key: key for key in field.error_messages}
+    if isinstance(field, fields.String):
+        field.validators = [*field.validators, storable_text]
     inner = getattr(field, "inner", None)
     if inner is not None:
         coded(inner)
     return field
+
+
+def storable_text(value: str) -> None:
+    """Refuse text with a lone surrogate or a control character (tab and newlines are text)."""
+    if SURROGATE.search(value):
+        raise ma.ValidationError("invalid-character")
+    if CONTROL.search(value):
+        raise ma.ValidationError("control-character")
+
+
+def web_iri(value: str) -> None:
+    """An absolute http(s) IRI the store accepts (RFC 3987: valid %-escapes, no space, <, >, {, |...)."""
+    if not WEB_IRI.match(value) or not _is_iri(value):
+        raise ma.ValidationError("url")
+
+
+def email_address(value: str) -> None:
+    """An ordinary addr-spec at a domain name: no IP literal, no %, nothing a mailto: IRI cannot hold."""
+    match = EMAIL.fullmatch(value)
+    if not match or len(value) > 254 or len(match["local"]) > 64 or not _is_iri("mailto:" + value):
+        raise ma.ValidationError("email")
+
+
+class WholeMatch(validate.Regexp):
+    """A Regexp the whole value must match: `re.match` lets `$` pass a final newline ("id\\n").
+
+    The pattern stays an ordinary one, so the OpenAPI document shows it as it is.
+    """
+
+    def __call__(self, value: str) -> str:
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
+
+
+def _is_iri(value: str) -> bool:
+    try:
+        ox.NamedNode(value)
+    except ValueError:  # UnicodeEncodeError (a lone surrogate) is a ValueError too
+        return False
+    return True
 
 
 # --- value kinds -----------------------------------------------------------------
@@ -116,21 +171,16 @@ def _decode_mailto(term):
 
 # --- field factories -------------------------------------------------------------
 
-def _no_control(value: str):
-    if CONTROL.search(value):
-        raise ma.ValidationError("control-character")
-
-
 def text(predicate: str, lang: str | None = "nl", max_length: int = 4000, **kw) -> fields.Field:
     """Free text. Stored as a literal whatever it contains; pages escape it on output."""
     return coded(fields.String(
-        validate=[validate.Length(min=1, max=max_length, error="length"), _no_control],
+        validate=validate.Length(min=1, max=max_length, error="length"),
         metadata={"rdf": Rdf(predicate, _text(lang), _literal_value, lang=lang)}, **kw))
 
 
 def texts(predicate: str, lang: str | None = "nl", max_length: int = 2000, **kw) -> fields.Field:
     return coded(fields.List(
-        fields.String(validate=[validate.Length(min=1, max=max_length, error="length"), _no_control]),
+        fields.String(validate=validate.Length(min=1, max=max_length, error="length")),
         metadata={"rdf": Rdf(predicate, _text(lang), _literal_value, lang=lang)}, **kw))
 
 
@@ -149,16 +199,17 @@ def boolean(predicate: str, **kw) -> fields.Field:
 
 
 def web_address(predicate: str, **kw) -> fields.Field:
-    return coded(fields.Url(schemes={"http", "https"}, metadata={"rdf": Rdf(predicate, _iri, _decode_iri)}, **kw))
+    return coded(fields.Url(schemes={"http", "https"}, validate=web_iri,
+                            metadata={"rdf": Rdf(predicate, _iri, _decode_iri)}, **kw))
 
 
 def web_addresses(predicate: str, **kw) -> fields.Field:
-    return coded(fields.List(fields.Url(schemes={"http", "https"}),
+    return coded(fields.List(fields.Url(schemes={"http", "https"}, validate=web_iri),
                              metadata={"rdf": Rdf(predicate, _iri, _decode_iri)}, **kw))
 
 
 def email(predicate: str, **kw) -> fields.Field:
-    return coded(fields.Email(metadata={"rdf": Rdf(predicate, _mailto, _decode_mailto)}, **kw))
+    return coded(fields.Email(validate=email_address, metadata={"rdf": Rdf(predicate, _mailto, _decode_mailto)}, **kw))
 
 
 def _known_in(scheme: str):
@@ -180,7 +231,7 @@ def concepts(predicate: str, scheme: str, **kw) -> fields.Field:
 
 
 def _cbs_code(value: str):
-    if not is_cbs_code(value):
+    if not value.isascii() or not is_cbs_code(value):  # \d also matches digits of other scripts
         raise ma.ValidationError("not-cbs-code")
 
 
@@ -214,5 +265,5 @@ def nested(predicate: str, schema: type, many: bool = False, **kw) -> fields.Fie
 
 def sibling(predicate: str, collection: str, **kw) -> fields.Field:
     """A link to a sibling resource by its id, e.g. a report's meeting ("2026-03-03")."""
-    return coded(fields.String(validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,99}$", error="bad-id"),
+    return coded(fields.String(validate=WholeMatch(r"^[a-z0-9][a-z0-9-]{0,99}$", error="bad-id"),
                                metadata={"rdf": Rdf(predicate, None, None), "sibling": collection}, **kw))

@@ -28,6 +28,8 @@ MESSAGES = {
     "end-before-start": ("De einddatum ligt vóór de startdatum.", "The end date is before the start date."),
     "at-least-one": ("Kies er minstens één.", "Choose at least one."),
     "control-character": ("De tekst bevat een onzichtbaar stuurteken.", "The text contains an invisible control character."),
+    "invalid-character": ("De tekst bevat een teken dat geen geldige Unicode is (een losse surrogaat).",
+                          "The text contains a character that is not valid Unicode (a lone surrogate)."),
     "bad-id": ("Ongeldige id: kleine letters, cijfers en streepjes.", "Invalid id: lower-case letters, digits and hyphens."),
     "unknown-meeting": ("Deze praktijk heeft geen bijeenkomst met deze id.", "This community has no meeting with this id."),
     "personal-data": ("Dit lijkt een persoonlijk gegeven (naam, e-mailadres of telefoonnummer van een persoon). "

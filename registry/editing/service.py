@@ -26,6 +26,7 @@ from registry.editing import fields as rdf_fields
 from registry.editing.audit import audit_record, now as _now
 from registry.editing.concepts import ConceptCatalogue
 from registry.editing.mapping import RDF_TYPE, blank_closure, from_triples, owned, to_triples
+from registry.editing.merge_patch import merge_patch, without_nulls
 from registry.editing.messages import field_errors, shacl_field
 from registry.editing.privacy import personal_data
 from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
@@ -40,7 +41,7 @@ from registry.validation import Finding, validate
 AS = "https://www.w3.org/ns/activitystreams#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 AUDIT_GRAPH = "urn:bamboe:audit"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}\Z")  # \Z: "$" would let a final newline through
 
 
 class Conflict(BamboeError):
@@ -174,16 +175,19 @@ class Editor:
             changed = sorted(k for k in set(data) | set(current.data) if data.get(k) != current.data.get(k))
             return self._write(address, data, old, user, AS + "Update", fields_changed=changed)
 
+    def check_patch(self, kind: str, changes) -> None:
+        """Refuse a merge patch whose own values are wrong, before any ETag is compared."""
+        self.load(kind, without_nulls(changes), partial=True)
+
     def patch(self, address: Address, changes: dict, user: User, if_match: str | None) -> Saved:
-        """JSON Merge Patch (RFC 7396): given fields replace, null removes, others stay."""
+        """JSON Merge Patch (RFC 7396) on the resource's JSON, then validated as a whole, as a replace is."""
         with self._lock:
             current = self._guard(address, if_match)
             schema = address.schema()
-            merged = {**schema.dump(current.data), **changes}
-            merged = {k: v for k, v in merged.items() if v is not None}
-            data = self.load(address.kind, merged)
+            data = self.load(address.kind, merge_patch(schema.dump(current.data), changes))
             old = self._description(address.iri)
-            return self._write(address, data, old, user, AS + "Update", fields_changed=sorted(changes))
+            changed = sorted(name for name in changes if name in schema.load_fields)  # a stray key is no audit text
+            return self._write(address, data, old, user, AS + "Update", fields_changed=changed)
 
     def delete(self, address: Address, user: User, if_match: str | None) -> None:
         with self._lock:

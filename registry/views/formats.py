@@ -1,12 +1,12 @@
 """A view's data as CSV lists and as RDF (the view as a VoID/DCAT dataset of communities)."""
 from __future__ import annotations
 
-import csv
 import io
 
 import pyoxigraph as ox
 
 import vocab
+from registry import csv_cells
 from registry.description import expand
 
 LISTS = ("praktijken", "tellingen", "reflectie", "bijeenkomsten", "verbanden")
@@ -18,8 +18,9 @@ FACET_PROPERTIES = {
 
 
 def csv_list(view: dict, which: str) -> str:
+    """One list of a view as CSV; cells that would be formulas in a spreadsheet are quoted text."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_cells.writer(out)
     labels = view["labels"]
     joined = lambda iris: "; ".join(labels.get(iri, iri) for iri in iris)  # noqa: E731
     if which == "praktijken":

@@ -18,11 +18,12 @@ import swagger_ui_bundle
 from flask import Blueprint as FlaskBlueprint, Flask, g, render_template, request, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
+from werkzeug.exceptions import BadRequest
 
 from registry.editing.schemas import NESTED, Begrip, Praktijk
 from registry.editing.service import Address, Saved
 from registry.errors import InvalidInput, NotAcceptable
-from registry.web import current_node
+from registry.web import current_node, json_body
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
 
 VERSION = "1.0.0"
@@ -69,6 +70,7 @@ def init_app(app: Flask) -> None:
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         },
     )
+    json_body.init_app(app)
     api.init_app(app)
     api.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint)
@@ -97,9 +99,14 @@ def _version(response):
 
 
 def _body() -> dict:
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise InvalidInput("The body is not valid JSON.", fields=[{"name": "", "code": "invalid-object"}])
+    try:
+        payload = request.get_json()
+    except BadRequest as error:  # not JSON, not UTF-8, or nested too deep (json_body.MAX_DEPTH)
+        reason = error.__cause__ or error.description  # outside debug mode Flask hides the cause in a bare 400
+        raise InvalidInput(f"The body is not valid JSON: {reason}",
+                           fields=[{"name": "", "code": "invalid-object"}]) from None
+    if payload is None:  # the JSON `null`
+        raise InvalidInput("The body must be a JSON object.", fields=[{"name": "", "code": "invalid-object"}])
     return payload
 
 
@@ -140,7 +147,7 @@ def _page_args() -> tuple[int, int]:
     values = {}
     for name, default, high in (("pagina", 1, 1_000_000), ("perPagina", 20, 100)):
         raw = request.args.get(name, str(default))
-        if not raw.isdigit() or not 1 <= int(raw) <= high:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= high:  # "²".isdigit() is True
             errors.append({"name": name, "code": "range"})
         else:
             values[name] = int(raw)
@@ -250,11 +257,8 @@ def _item_view(schema):
             address = self._address(slug, community)
             bearer_user()
             changes = _body()
-            nulls = {k: None for k, v in changes.items() if v is None} if isinstance(changes, dict) else {}
-            loaded = editor.load(kind, {k: v for k, v in changes.items() if v is not None}
-                                 if isinstance(changes, dict) else changes, partial=True)
-            return _write(200, lambda user: editor.patch(address, {**loaded, **nulls}, user,
-                                                         request.headers.get("If-Match")))
+            editor.check_patch(kind, changes)
+            return _write(200, lambda user: editor.patch(address, changes, user, request.headers.get("If-Match")))
 
         @blueprint.doc(summary=f"Delete one of {kind} (leaves a tombstone)", security=BEARER, parameters=[etag_header])
         @blueprint.response(204)

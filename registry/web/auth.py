@@ -50,8 +50,25 @@ def bearer_user() -> User:
 
 
 def session_user() -> User | None:
-    name = session.get("user")
-    return current_node().accounts.user(name) if name else None
+    """The user of the request's session, if the server still knows it (not logged out, not disabled)."""
+    return current_node().accounts.session_user(session.get("sid"), _session_ttl_s())
+
+
+def start_session(user: User) -> None:
+    """Sign a user in: a fresh server-side session, its id in the signed cookie."""
+    session.clear()
+    session["sid"] = current_node().accounts.open_session(user.name, _session_ttl_s())
+    session.permanent = True
+
+
+def end_session() -> None:
+    """Sign out on the server too: the session id stops working, whoever holds a copy."""
+    current_node().accounts.close_session(session.get("sid"))
+    session.clear()
+
+
+def _session_ttl_s() -> int:
+    return int(current_app.permanent_session_lifetime.total_seconds())
 
 
 def login_required(admin: bool = False):

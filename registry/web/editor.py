@@ -12,17 +12,18 @@ import datetime as dt
 import re
 from urllib.parse import urlparse
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
 
 from registry.editing.messages import localised
 from registry.editing.schemas import ATTENDANCE, Praktijk
 from registry.errors import BamboeError, InvalidInput, PreconditionFailed
 from registry.web import current_node
-from registry.web.auth import limiter, login_limit, login_required
+from registry.web.auth import end_session, limiter, login_limit, login_required, start_session
 from registry.web.feed import recent_changes
 
 blueprint = Blueprint("editor", __name__, url_prefix="/beheer")
 SPLIT = re.compile(r"[\s,;]+")
+LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 FORM_ORDER = list(Praktijk().fields)
 
 
@@ -36,9 +37,7 @@ def login():
     if request.method == "POST":
         user = current_node().accounts.check_password(request.form.get("naam", ""), request.form.get("wachtwoord", ""))
         if user:
-            session.clear()
-            session["user"] = user.name
-            session.permanent = True
+            start_session(user)
             return redirect(target)
         error = "login_failed"
     return render_template("editor/login.html", error=error, next=target), 401 if error else 200
@@ -46,13 +45,17 @@ def login():
 
 @blueprint.post("/uitloggen")
 def logout():
-    session.clear()
+    end_session()
     return redirect("/")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only ever redirect within this node after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
+    """Only ever redirect within this node after login.
+
+    A path of this node: one leading slash, and no backslash or whitespace, which
+    browsers drop or read as a slash (`/\\evil.example`, `/\\t/evil.example` are `//evil.example`).
+    """
+    if target and LOCAL_PATH.fullmatch(target) and not urlparse(target).netloc:
         return target
     return url_for("editor.dashboard")
 
@@ -75,7 +78,7 @@ def dashboard():
 @login_required(admin=True)
 def audit():
     before = request.args.get("voor", "")
-    changes = recent_changes(current_node().store, int(before) if before.isdigit() else None)
+    changes = recent_changes(current_node().store, int(before) if before.isascii() and before.isdigit() else None)
     return render_template("editor/audit.html", changes=changes)
 
 
@@ -289,7 +292,7 @@ def nested_form_to_json(kind: str, form) -> dict:
 
 def _number(raw: str):
     raw = raw.strip()
-    return int(raw) if raw.isdigit() else raw
+    return int(raw) if raw.isascii() and raw.isdigit() else raw  # "²".isdigit() is True, int("²") fails
 
 
 def _form_errors(error: BamboeError, index: dict) -> dict[str, str]:

@@ -77,7 +77,7 @@ def changes(ext: str | None = None):
                 "summary": f"Wijzigingen in {node.settings['name']}", "totalItems": last_sequence(node.store),
                 "first": collection + "?na=0"}
     else:
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             raise InvalidInput("`na` is the number of the last change you saw (0 for all).",
                                fields=[{"name": "na", "code": "range"}])
         after = int(raw)

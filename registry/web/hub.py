@@ -7,13 +7,13 @@ one node, or confirm a mass deletion the harvester held.
 """
 from __future__ import annotations
 
-import csv
 import io
 import threading
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from harvesters.status import MemberStatus, findings, overview
+from registry import csv_cells
 from registry.errors import NotFound
 from registry.vocab_docs import rule_anchor
 from registry.web import conditional, current_node
@@ -101,7 +101,7 @@ def _start(node_id: str, confirm_removals: bool) -> None:
 
 def _csv(statuses: list[MemberStatus]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_cells.writer(out)  # a member's name or error could be a spreadsheet formula
     writer.writerow(CSV_COLUMNS)
     for s in statuses:
         last, success = s.last_attempt, s.last_success

@@ -6,10 +6,13 @@ import logging
 from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from registry.errors import BamboeError
+from registry.errors import BamboeError, StoreError, StoreQueryError
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+STORE_UNAVAILABLE = ("De opslag is even niet beschikbaar; probeer het zo opnieuw. "
+                     "The store is unavailable, try again in a moment.")
+INTERNAL = "Er ging iets mis aan onze kant; het is gelogd. Something went wrong on our side; it has been logged."
 
 
 def init_app(app: Flask) -> None:
@@ -31,7 +34,25 @@ def problem(status: int, title: str, detail: str, **extra):
     return response
 
 
+def public_detail(error: BamboeError) -> str:
+    """What a visitor may read about an error: never the private store's address, port or paths.
+
+    A store error's own message names the store (`http://127.0.0.1:PORT/...`); that goes to
+    the log, the visitor reads that the store is unavailable. Use this wherever an
+    error's text is shown on a public page.
+    """
+    if isinstance(error, StoreError):
+        log.error("Store error on %s: %s", request.path, error.detail)
+        return INTERNAL if isinstance(error, StoreQueryError) else STORE_UNAVAILABLE
+    return error.detail
+
+
 def _bamboe_error(error: BamboeError):
+    if isinstance(error, StoreError):
+        response = problem(error.status, error.title, public_detail(error))
+        if error.status == 503:
+            response.headers["Retry-After"] = "5"
+        return response
     extra = {}
     if "fields" in error.context:
         from registry.editing.messages import localised
@@ -57,4 +78,4 @@ def _http_error(error: HTTPException):
 
 def _unexpected(error: Exception):
     log.exception("Unexpected error on %s", request.path)
-    return problem(500, "Interne fout", "Something went wrong on our side; it has been logged.")
+    return problem(500, "Interne fout", INTERNAL)

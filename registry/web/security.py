@@ -1,7 +1,9 @@
-"""Security headers on every response; CORS open for reads only."""
+"""Security headers on every response; CORS open for reads only; redirects stay on this node."""
 from __future__ import annotations
 
-from flask import Flask, request
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, current_app, request
 
 HEADERS = {
     "Content-Security-Policy": (
@@ -18,6 +20,31 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
+    app.after_request(_keep_location_home)
+
+
+def _keep_location_home(response):
+    """Build absolute redirect targets from base_url, never from the request's Host header.
+
+    Werkzeug's own redirects (`/beheer` -> `/beheer/`) take scheme and host from the
+    request, so `Host: evil.example` would send a visitor to evil.example.
+    """
+    location = response.headers.get("Location")
+    if location:
+        response.headers["Location"] = own_location(location, current_app.config["BAMBOE"]["base_url"],
+                                                    request.script_root)
+    return response
+
+
+def own_location(location: str, base_url: str, script_root: str = "") -> str:
+    """A redirect target on this node: a relative one as it is, one naming another host re-rooted on base_url."""
+    target, base = urlsplit(location), urlsplit(base_url)
+    if not target.scheme and not target.netloc and not location.startswith(("//", "/\\", "\\")):
+        return location
+    if (target.scheme.lower(), target.netloc.lower()) == (base.scheme.lower(), base.netloc.lower()):
+        return location
+    path = target.path.replace("\\", "/").removeprefix(script_root).lstrip("/")
+    return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + "/" + path, target.query, target.fragment))
 
 
 def _add_headers(response):

@@ -11,6 +11,7 @@ from registry.examples import example, examples
 from registry.sandbox import check_query
 from registry.web import current_node
 from registry.web.negotiation import HTML
+from registry.web.problems import public_detail
 
 blueprint = Blueprint("sparql", __name__)
 SOLUTION_TYPES = {
@@ -77,7 +78,7 @@ def _results_page(node, text: str):
         result = node.pool.run(checked.text, GRAPH_TYPES["ttl"] if graph else "json", request.remote_addr or "unknown",
                                settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
     except BamboeError as error:
-        return _page(text, error=error.detail, status=error.status)
+        return _page(text, error=public_detail(error), status=error.status)
     body = result.body.decode() if isinstance(result.body, bytes) else result.body
     if graph:
         return _page(text, graph=body, truncated=result.truncated)

@@ -103,7 +103,7 @@ def _respond(view: dict):
 
 def _page_number() -> int:
     text = request.args.get("pagina", "1")
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:  # "²".isdigit() is True
         raise BamboeError(f"pagina={text!r} is geen paginanummer. pagina must be a page number from 1.")
     return int(text)
 

@@ -339,12 +339,12 @@ def _meeting_facts(editor, address) -> dict:
 
 
 def _text(key: str) -> str:
-    from registry.web.i18n import translate
-    return translate(key)
+    from registry.web.i18n import label
+    return label(key)
 
 
 @blueprint.app_template_filter("tuple_with_label")
 def _tuple_with_label(value: str) -> tuple[str, str]:
     """(value, its translated label when there is one): pick-list options from plain words."""
-    from registry.web.i18n import TEXT, translate
-    return value, translate(value) if value in TEXT else value
+    from registry.web.i18n import label
+    return value, label(value)

@@ -1,273 +1,110 @@
-"""Dutch first, English on request: `?lang=en` (remembered in a cookie)."""
+"""Dutch first, English on request: `?lang=en` (remembered in a cookie).
+
+Translations are gettext catalogues handled by Flask-Babel. The source language of the
+interface is Dutch: templates write `{{ _("Lerende praktijken") }}`, and the English
+catalogue `registry/translations/en/LC_MESSAGES/messages.po` is what a translator works
+on (see the README: `pybabel extract`, `update`, `compile`). Plurals use `ngettext`,
+dates and times Babel's formats in Europe/Amsterdam.
+
+A few labels are chosen at run time (a harvest outcome, a facet, a view's kind); they
+are marked here with `lazy_gettext` so `pybabel extract` finds them, and templates look
+them up with `label(key)`.
+"""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, g, request
+from flask_babel import Babel, format_date, format_datetime, lazy_gettext as _l
 
 LANGUAGES = ("nl", "en")
+TIMEZONE = "Europe/Amsterdam"
 
-TEXT = {
-    "communities": ("Lerende praktijken", "Learning communities"),
-    "community": ("Lerende praktijk", "Learning community"),
-    "search": ("Zoeken", "Search"),
-    "search_label": ("Zoek op naam, vraag of beschrijving", "Search by name, question or description"),
-    "filter": ("Filteren", "Filter"),
-    "all": ("Alle", "All"),
-    "theme": ("Thema", "Theme"),
-    "kind": ("Soort", "Kind"),
-    "level": ("Niveau", "Level"),
-    "status": ("Status", "Status"),
-    "perspective": ("Perspectief", "Perspective"),
-    "gemeente": ("Gemeente", "Municipality"),
-    "place": ("Plaats", "Place"),
-    "found": ("gevonden", "found"),
-    "shared_question": ("Gedeelde vraag", "Shared question"),
-    "description": ("Beschrijving", "Description"),
-    "participation": ("Wie doen er mee", "Who takes part"),
-    "count": ("Aantal", "Count"),
-    "roles": ("Rollen", "Roles"),
-    "knowledge": ("Soorten kennis", "Kinds of knowledge"),
-    "interval": ("Afgesproken frequentie", "Agreed frequency"),
-    "every_weeks": ("elke {n} weken", "every {n} weeks"),
-    "not_agreed": ("niet afgesproken", "not agreed"),
-    "meetings": ("Bijeenkomsten", "Meetings"),
-    "meeting": ("Bijeenkomst", "Meeting"),
-    "planned": ("Gepland", "Planned"),
-    "date": ("Datum", "Date"),
-    "location": ("Locatie", "Location"),
-    "mode": ("Vorm", "Form"),
-    "present": ("Aanwezige perspectieven", "Perspectives present"),
-    "reports": ("Analytische verslagen", "Analytic reports"),
-    "report": ("Verslag", "Report"),
-    "issued": ("Gedeeld op", "Shared on"),
-    "no_report": ("nog geen verslag", "no report yet"),
-    "results": ("Resultaten", "Results"),
-    "partners": ("Partners", "Partners"),
-    "period": ("Looptijd", "Period"),
-    "since": ("sinds", "since"),
-    "until": ("tot", "until"),
-    "how_to_join": ("Meedoen", "How to join"),
-    "contact": ("Contact", "Contact"),
-    "part_of": ("Onderdeel van", "Part of"),
-    "signals": ("Signalen voor reflectie", "Signals for reflection"),
-    "signals_intro": ("Geen rangorde: aandachtspunten uit de handreiking, om samen op te reflecteren.",
-                      "Not a ranking: points from the guidelines to reflect on together."),
-    "no_signals": ("Geen signalen: alle ingrediënten zijn zichtbaar.", "No signals: every ingredient is visible."),
-    "last_meeting": ("Laatste bijeenkomst", "Last meeting"),
-    "next_meeting": ("Volgende bijeenkomst", "Next meeting"),
-    "none": ("geen", "none"),
-    "data": ("Data", "Data"),
-    "formats": ("Ook als", "Also as"),
-    "node": ("Deze node", "This node"),
-    "werkplaats": ("Werkplaats", "Workplace"),
-    "dump": ("Alle gegevens (dump)", "All data (dump)"),
-    "sparql": ("SPARQL-endpoint", "SPARQL endpoint"),
-    "vocabulary": ("Vocabulaire", "Vocabulary"),
-    "skip": ("Naar de inhoud", "Skip to content"),
-    "language": ("English", "Nederlands"),
-    "counts": ("Aantallen", "Counts"),
-    "learning_loop": ("Leerlus", "Learning loop"),
-    "read_report": ("Lees het verslag", "Read the report"),
-    "central_question": ("Centrale vraag", "Central question"),
-    "courses_of_action": ("Handelingsperspectieven", "Courses of action"),
-    "query": ("Query", "Query"),
-    "run": ("Uitvoeren", "Run"),
-    "results_format": ("Resultaatformaat", "Result format"),
-    "properties": ("Eigenschappen", "Properties"),
-    "confidentiality": ("Vertrouwelijkheidsafspraken", "Confidentiality agreement"),
-    "yes": ("ja", "yes"),
-    "no": ("nee", "no"),
-    "back": ("Terug naar de lijst", "Back to the list"),
-    "error": ("Fout", "Error"),
-    "editor": ("Beheer", "Manage"),
-    "login": ("Inloggen", "Sign in"),
-    "logout": ("Uitloggen", "Sign out"),
-    "user_name": ("Gebruikersnaam", "User name"),
-    "password": ("Wachtwoord", "Password"),
-    "login_failed": ("Gebruikersnaam of wachtwoord klopt niet.", "User name or password is not right."),
-    "login_intro": ("Alleen voor redacteuren en beheerders van deze node.", "For editors and admins of this node only."),
-    "new_community": ("Nieuwe lerende praktijk", "New learning community"),
-    "edit_community": ("Lerende praktijk bewerken", "Edit learning community"),
-    "save": ("Opslaan", "Save"),
-    "saved": ("Opgeslagen.", "Saved."),
-    "edit": ("Bewerken", "Edit"),
-    "delete": ("Verwijderen", "Delete"),
-    "confirm_delete": ("Ja, verwijder deze praktijk met haar bijeenkomsten, verslagen en resultaten",
-                       "Yes, delete this community with its meetings, reports and results"),
-    "errors_title": ("Er is iets niet goed ingevuld", "Something needs fixing"),
-    "conflict": ("Iemand anders heeft deze praktijk intussen gewijzigd. Laad de pagina opnieuw en breng je wijziging opnieuw aan.",
-                 "Someone else changed this community in the meantime. Reload the page and make your change again."),
-    "required_mark": ("verplicht", "required"),
-    "choose": ("Kies…", "Choose…"),
-    "unknown": ("onbekend", "unknown"),
-    "alt_name": ("Andere naam", "Other name"),
-    "name": ("Naam", "Name"),
-    "start_date": ("Startdatum", "Start date"),
-    "end_date": ("Einddatum", "End date"),
-    "places_hint": ("CBS-codes, gescheiden door spaties: GM0537 (gemeente), WK053700 (wijk), BU05370000 (buurt).",
-                    "CBS codes separated by spaces: GM0537 (municipality), WK053700 (district), BU05370000 (neighbourhood)."),
-    "interval_hint": ("Aantal weken tussen twee bijeenkomsten (bij voorkeur 3 tot 4, hoogstens 6).",
-                      "Weeks between two meetings (preferably 3 to 4, at most 6)."),
-    "participation_hint": ("Per perspectief: hoeveel mensen en in welke rollen. Nooit namen.",
-                           "Per perspective: how many people and in which roles. Never names."),
-    "contact_hint": ("Een functieadres van een organisatie, geen persoonlijk adres.",
-                     "A role address of an organisation, not a personal address."),
-    "contact_name": ("Naam van het contactpunt", "Name of the contact point"),
-    "contact_email": ("E-mailadres van het contactpunt", "E-mail address of the contact point"),
-    "website": ("Website", "Website"),
-    "part_of_hint": ("Webadressen van landelijke of regionale netwerken, gescheiden door spaties.",
-                     "Web addresses of national or regional networks, separated by spaces."),
-    "partners_hint": ("Webadressen (IRI's) van de deelnemende organisaties, gescheiden door spaties.",
-                      "Web addresses (IRIs) of the participating organisations, separated by spaces."),
-    "consent": ("Vastgelegde toestemming", "Recorded consent"),
-    "consent_hint": ("Alleen invullen als de betrokkene toestemming gaf voor een persoonlijk gegeven: waar is die vastgelegd?",
-                     "Only when the person concerned consented to personal data: where is that consent recorded?"),
-    "live_signals": ("Signalen terwijl je werkt", "Signals as you work"),
-    "weeks_since": ("Laatste bijeenkomst {n} weken geleden ({date}).", "Last meeting {n} weeks ago ({date})."),
-    "no_meetings_yet": ("Nog geen bijeenkomst vastgelegd.", "No meeting recorded yet."),
-    "log_meeting": ("Bijeenkomst vastleggen", "Log a meeting"),
-    "attach_report": ("Verslag toevoegen", "Attach a report"),
-    "name_result": ("Resultaat benoemen", "Name a result"),
-    "online": ("online", "online"), "fysiek": ("fysiek", "in person"), "hybride": ("hybride", "hybrid"),
-    "title": ("Titel", "Title"),
-    "url": ("Webadres", "Web address"),
-    "read_by_member": ("Meegelezen door een lid", "Read by a member"),
-    "courses_hint": ("Eén handelingsperspectief per regel.", "One course of action per line."),
-    "audit": ("Wijzigingslog", "Audit trail"),
-    "who": ("Wie", "Who"), "what": ("Wat", "What"), "when": ("Wanneer", "When"), "fields": ("Velden", "Fields"),
-    "older": ("Oudere wijzigingen", "Older changes"),
-    "changes_feed": ("Wijzigingen (feed)", "Changes (feed)"),
-    "signed_in_as": ("Ingelogd als", "Signed in as"),
-    "api_docs": ("API-documentatie", "API documentation"),
-    "public_page": ("Openbare pagina", "Public page"),
-    "rules_intro": ("De kernregels (overtredingen) en de signalen voor reflectie (waarschuwingen) uit de SHACL-vormen.", "The core rules (violations) and the signals for reflection (warnings) of the SHACL shapes."),
-    "severity_Violation": ("Overtreding: gegevens die dit schenden worden geweigerd of in quarantaine gezet.", "Violation: data breaking this is refused or quarantined."),
-    "severity_Warning": ("Waarschuwing: een signaal voor reflectie, geen fout.", "Warning: a signal for reflection, not an error."),
-    "severity_Info": ("Informatie.", "Information."),
-    "harvest": ("Oogst", "Harvest"),
-    "harvest_status": ("Oogststatus van de federatie", "Federation harvest status"),
-    "harvest_intro": ("Deze hub haalt de gegevens van elke node uit {file} op en houdt per node een kopie in een eigen graaf, met herkomst.", "This hub fetches the data of every node in {file} and keeps a copy per node in a graph of its own, with provenance."),
-    "node_col": ("Node", "Node"),
-    "last_attempt": ("Laatste poging", "Last attempt"),
-    "last_success": ("Laatst gelukt", "Last success"),
-    "staleness": ("Actualiteit", "Freshness"),
-    "triples": ("Triples", "Triples"),
-    "changes": ("Wijzigingen", "Changes"),
-    "quarantined": ("Quarantaine", "Quarantined"),
-    "out_of_scope": ("Buiten bereik", "Out of scope"),
-    "next_run": ("Volgende ronde", "Next run"),
-    "error": ("Fout", "Error"),
-    "never": ("nog nooit", "never"),
-    "no_url": ("nog geen node", "no node yet"),
-    "stale_since": ("verouderd sinds {since}", "stale since {since}"),
-    "current": ("actueel", "current"),
-    "age": ("kopie {age} oud", "copy {age} old"),
-    "download_csv": ("Download als CSV", "Download as CSV"),
-    "outcome_stored": ("opgeslagen", "stored"),
-    "outcome_unchanged": ("ongewijzigd", "unchanged"),
-    "outcome_held": ("wacht op bevestiging", "held for confirmation"),
-    "outcome_failed": ("mislukt", "failed"),
-    "runs": ("Oogstrondes", "Harvest runs"),
-    "started": ("Begonnen", "Started"),
-    "duration": ("Duur", "Duration"),
-    "http_status": ("HTTP", "HTTP"),
-    "validation_report": ("Validatierapport", "Validation report"),
-    "no_findings": ("Geen overtredingen bij de laatste controle.", "No violations at the last check."),
-    "rule_docs": ("uitleg bij deze regel", "about this rule"),
-    "records": ("records", "records"),
-    "harvest_now": ("Nu oogsten", "Harvest now"),
-    "confirm_removals": ("Verwijderingen bevestigen en toepassen", "Confirm and apply the removals"),
-    "harvest_started": ("Oogst gestart; ververs deze pagina over een paar seconden.", "Harvest started; refresh this page in a few seconds."),
-    "admin_only": ("Alleen voor beheerders (inloggen via Beheer).", "Admins only (sign in via Editor)."),
-    "focus": ("Resource", "Resource"),
-    "path": ("Eigenschap", "Property"),
-    "value": ("Waarde", "Value"),
-    "message": ("Melding", "Message"),
-    "level_col": ("Niveau", "Level"),
-    "source": ("Bron", "Source"),
-    "views": ("Overzichten", "Views"),
-    "views_intro": ("Alle lerende praktijken van de federatie, per niveau: landelijk, per Werkplaatsregio, per gemeente en per wijk.",
-                    "Every learning community of the federation, by level: national, per Werkplaats region, per municipality and per neighbourhood."),
-    "view_landelijk": ("Landelijk overzicht", "National view"),
-    "view_regio": ("Werkplaatsregio", "Werkplaats region"),
-    "view_gemeente": ("Gemeente", "Municipality"),
-    "view_wijk": ("Wijk", "Neighbourhood"),
-    "view_praktijk": ("Lerende praktijk in de federatie", "Learning community in the federation"),
-    "section_all": ("Lerende praktijken", "Learning communities"),
-    "section_own": ("Van deze Werkplaats", "Of this Werkplaats"),
-    "section_area": ("Van andere nodes, actief in dit gebied", "Of other nodes, active in this area"),
-    "section_national": ("Landelijke netwerken waar deze praktijken bij horen", "National networks these communities belong to"),
-    "wider_areas": ("Breder", "Wider"),
-    "narrower_areas": ("Smaller", "Narrower"),
-    "region": ("Werkplaatsregio", "Werkplaats region"),
-    "regions": ("Werkplaatsregio's", "Werkplaats regions"),
-    "no_region": ("Landelijk / geen regio", "National / no region"),
-    "sources": ("Bronnen", "Sources"),
-    "merged": ("beschreven door {n} nodes", "described by {n} nodes"),
-    "reflection": ("Reflectie: zijn de ingrediënten zichtbaar?", "Reflection: do the ingredients show?"),
-    "reflection_intro": ("Signalen voor reflectie, geen rangorde: per ingrediënt hoeveel lerende praktijken in dit overzicht het laten zien.",
-                         "Signals for reflection, not a ranking: per ingredient, how many communities in this view show it."),
-    "measure_experiential": ("met ervaringskennis", "with experiential knowledge"),
-    "measure_perspectives": ("met minstens drie perspectieven", "with at least three perspectives"),
-    "measure_cadence": ("komen bijeen in het afgesproken ritme (van de actieve)", "meet at the agreed cadence (of the active ones)"),
-    "measure_reports": ("delen verslagen binnen een week (van wie al bijeenkwam)", "share reports within a week (of those that met)"),
-    "measure_lasting": ("bestaan langer dan anderhalf jaar", "have lasted beyond 1.5 years"),
-    "of": ("van", "of"),
-    "chart_table": ("Als tabel", "As a table"),
-    "per_theme": ("Per thema", "Per theme"),
-    "per_region": ("Per Werkplaatsregio", "Per Werkplaats region"),
-    "per_kind": ("Per soort", "Per kind"),
-    "per_level": ("Per niveau", "Per level"),
-    "per_perspective": ("Per perspectief", "Per perspective"),
-    "per_status": ("Per status", "Per status"),
-    "region_map": ("Kaart van de regio's", "Map of the regions"),
-    "region_map_intro": ("Elke tegel is een Werkplaatsregio; hoe donkerder, hoe meer lerende praktijken. Gearceerd: (nog) niets.",
-                         "Each tile is a Werkplaats region; the darker, the more communities. Hatched: nothing (yet)."),
-    "cadence_chart": ("Bijeenkomsten per maand", "Meetings per month"),
-    "month": ("Maand", "Month"),
-    "themes_where": ("Welke thema's lopen waar", "Which themes run where"),
-    "nothing_runs": ("Waar niets loopt", "Where nothing runs"),
-    "empty_regions": ("Regio's zonder lerende praktijk", "Regions without a community"),
-    "themes_nowhere": ("Thema's zonder lerende praktijk", "Themes without a community"),
-    "recent_changes": ("Recente wijzigingen in de federatie", "Recent changes across the federation"),
-    "added": ("nieuw", "added"), "updated": ("gewijzigd", "updated"), "removed": ("verwijderd", "removed"),
-    "download": ("Downloaden", "Download"),
-    "list_praktijken": ("lijst van praktijken", "list of communities"),
-    "list_tellingen": ("aantallen", "counts"),
-    "list_reflectie": ("reflectie", "reflection"),
-    "list_bijeenkomsten": ("bijeenkomsten per maand", "meetings per month"),
-    "list_verbanden": ("verbanden", "links"),
-    "links_wider": ("Bredere netwerken", "Wider networks"),
-    "links_narrower": ("Praktijken op een smaller niveau", "Communities at a narrower level"),
-    "links_nearby": ("In de buurt, op hetzelfde niveau", "Nearby, at the same level"),
-    "why_part_of": ("is er onderdeel van", "is part of it"),
-    "why_theme": ("zelfde thema", "same theme"),
-    "why_partner": ("gedeelde partner", "shared partner"),
-    "not_harvested": ("niet in de federatie geoogst", "not harvested in the federation"),
-    "on_node": ("op de node", "on the node"),
-    "no_communities": ("Geen lerende praktijken met deze filters.", "No communities with these filters."),
-    "filters_clear": ("Filters wissen", "Clear filters"),
-    "query_page": ("Vragen aan de federatie (SPARQL)", "Ask the federation (SPARQL)"),
-    "examples": ("Voorbeeldvragen", "Example queries"),
-    "results_table": ("Resultaten", "Results"),
-    "rows": ("rijen", "rows"),
-    "share_url": ("Deel deze vraag", "Share this query"),
-    "editor_hint": ("Ctrl+Enter voert uit. Tab springt in.", "Ctrl+Enter runs. Tab indents."),
-    "truncated": ("Afgekapt: er zijn meer resultaten dan deze node teruggeeft.", "Truncated: there are more results than this node returns."),
-    "pages": ("Pagina's", "Pages"), "previous": ("vorige", "previous"), "next": ("volgende", "next"),
-    "void_link": ("VoID-beschrijving met statistieken", "VoID description with statistics"),
+LABELS = {
+    "theme": _l("Thema"), "kind": _l("Soort"), "level": _l("Niveau"), "status": _l("Status"),
+    "perspective": _l("Perspectief"), "gemeente": _l("Gemeente"),
+    "login_failed": _l("Gebruikersnaam of wachtwoord klopt niet."),
+    "conflict": _l("Iemand anders heeft deze praktijk intussen gewijzigd. Laad de pagina opnieuw "
+                   "en breng je wijziging opnieuw aan."),
+    "online": _l("online"), "fysiek": _l("fysiek"), "hybride": _l("hybride"),
+    "severity_Violation": _l("Overtreding: gegevens die dit schenden worden geweigerd of in quarantaine gezet."),
+    "severity_Warning": _l("Waarschuwing: een signaal voor reflectie, geen fout."),
+    "severity_Info": _l("Informatie."),
+    "outcome_stored": _l("opgeslagen"), "outcome_unchanged": _l("ongewijzigd"),
+    "outcome_held": _l("wacht op bevestiging"), "outcome_failed": _l("mislukt"),
+    "view_regio": _l("Werkplaatsregio"), "view_praktijk": _l("Lerende praktijk in de federatie"),
+    "section_all": _l("Lerende praktijken"), "section_own": _l("Van deze Werkplaats"),
+    "section_area": _l("Van andere nodes, actief in dit gebied"),
+    "section_national": _l("Landelijke netwerken waar deze praktijken bij horen"),
+    "measure_experiential": _l("met ervaringskennis"),
+    "measure_perspectives": _l("met minstens drie perspectieven"),
+    "measure_cadence": _l("komen bijeen in het afgesproken ritme (van de actieve)"),
+    "measure_reports": _l("delen verslagen binnen een week (van wie al bijeenkwam)"),
+    "measure_lasting": _l("bestaan langer dan anderhalf jaar"),
+    "list_praktijken": _l("lijst van praktijken"), "list_tellingen": _l("aantallen"),
+    "list_reflectie": _l("reflectie"), "list_bijeenkomsten": _l("bijeenkomsten per maand"),
+    "list_verbanden": _l("verbanden"),
+    "links_narrower": _l("Praktijken op kleinere schaal"),
+    "links_nearby": _l("In de buurt, op hetzelfde niveau"),
+    "why_part_of": _l("is er onderdeel van"), "why_theme": _l("zelfde thema"),
+    "why_partner": _l("gedeelde partner"),
 }
 
 
 def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "nl")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
+    Babel(app, locale_selector=current_language, timezone_selector=lambda: TIMEZONE)
     app.before_request(_pick_language)
     app.after_request(_remember_language)
-    app.jinja_env.globals.update(t=translate, lang=lambda: g.get("lang", "nl"))
+    app.jinja_env.globals.update(label=label, lang=current_language)
+    app.jinja_env.filters.update(datum=human_date, tijd=human_time)
 
 
-def translate(key: str, **values) -> str:
-    nl, en = TEXT[key]
-    text = en if g.get("lang") == "en" else nl
-    return text.format(**values) if values else text
+def current_language() -> str:
+    if "lang" not in g:
+        _pick_language()
+    return g.lang
+
+
+def label(key: str) -> str:
+    """The translated label of a run-time key; the key itself when it has none."""
+    text = LABELS.get(key)
+    return str(text) if text is not None else key
+
+
+def human_date(value) -> str:
+    """'1 december 2026' for people; accepts a date, a datetime or an ISO 8601 string."""
+    moment = _moment(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    if isinstance(moment, dt.datetime):
+        return format_datetime(moment, "d MMMM y")
+    return format_date(moment, "d MMMM y")
+
+
+def human_time(value) -> str:
+    """'1 december 2026, 22:41' in Europe/Amsterdam; a date alone shows as a date."""
+    moment = _moment(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    if not isinstance(moment, dt.datetime):
+        return format_date(moment, "d MMMM y")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return format_datetime(moment, "d MMMM y, HH:mm")
+
+
+def _moment(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def _pick_language() -> None:
@@ -277,5 +114,6 @@ def _pick_language() -> None:
 
 def _remember_language(response):
     if request.args.get("lang") in LANGUAGES:
-        response.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=request.is_secure)
     return response

@@ -10,6 +10,7 @@ the data back verbatim.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from typing import Any, Iterable, TextIO
 
@@ -27,8 +28,8 @@ def neutral(value: Any) -> Any:
 class SafeWriter:
     """`csv.writer` whose every cell goes through `neutral`."""
 
-    def __init__(self, out: TextIO):
-        self._writer = csv.writer(out)
+    def __init__(self, out: TextIO, delimiter: str = ","):
+        self._writer = csv.writer(out, delimiter=delimiter)
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([neutral(cell) for cell in row])
@@ -36,3 +37,21 @@ class SafeWriter:
 
 def writer(out: TextIO) -> SafeWriter:
     return SafeWriter(out)
+
+
+def render(header: Iterable[str], rows: Iterable[Iterable[Any]], spreadsheet: str | None = None) -> bytes:
+    """A whole CSV file: plain UTF-8 with commas for scripts (`spreadsheet=None`), or for a
+    spreadsheet in a language (`"nl"`, `"en"`): a byte order mark so Excel reads UTF-8, and in
+    Dutch a semicolon between cells and a decimal comma, as Dutch Excel and LibreOffice expect."""
+    out = io.StringIO()
+    dutch = spreadsheet == "nl"
+    safe = SafeWriter(out, delimiter=";" if dutch else ",")
+    safe.writerow(header)
+    for row in rows:
+        safe.writerow([_decimal_comma(cell) for cell in row] if dutch else row)
+    text = out.getvalue()
+    return ("\ufeff" + text).encode("utf-8") if spreadsheet else text.encode("utf-8")
+
+
+def _decimal_comma(cell: Any) -> Any:
+    return str(cell).replace(".", ",") if isinstance(cell, float) else cell

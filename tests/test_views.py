@@ -201,6 +201,22 @@ def test_filters_live_in_the_query_string(fed):
     assert view(fed, "/overzicht/gemeente/GM0537", theme=OUDERENZORG)["count"] == 1
 
 
+def test_csv_for_a_dutch_spreadsheet_and_for_scripts(fed):
+    """The pages' links open in Dutch Excel/LibreOffice; `format=csv` alone stays plain for scripts."""
+    sheet = get(fed, "/overzicht", "csv", lijst="reflectie", layout="spreadsheet")
+    assert sheet.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Maat", "Aantal met", "Van toepassing op", "Aandeel (%)"]
+    assert all("." not in cell for row in rows[1:] for cell in row[3:])  # decimal comma
+    english = get(fed, "/overzicht", "csv", lijst="reflectie", layout="spreadsheet", lang="en")
+    assert english.content.decode("utf-8-sig").splitlines()[0] == "Measure,Shown,Applies to,Share (%)"
+    plain = get(fed, "/overzicht", "csv", lijst="reflectie")
+    assert not plain.content.startswith(b"\xef\xbb\xbf")
+    assert plain.text.splitlines()[0] == "measure,shown,applies,share_percent"
+    page = get(fed, "/overzicht").text
+    assert "layout=spreadsheet" in page
+
+
 def test_each_view_in_csv(fed):
     rows = list(csv.DictReader(io.StringIO(get(fed, "/overzicht/regio/west", "csv").text)))
     assert [(r["section"], r["name"]) for r in rows] == [

@@ -1,12 +1,9 @@
 """A view's data as CSV lists and as RDF (the view as a VoID/DCAT dataset of communities)."""
 from __future__ import annotations
 
-import io
-
 import pyoxigraph as ox
 
 import vocab
-from registry import csv_cells
 from registry.description import expand
 
 LISTS = ("praktijken", "tellingen", "reflectie", "bijeenkomsten", "verbanden")
@@ -17,44 +14,40 @@ FACET_PROPERTIES = {
 }
 
 
-def csv_list(view: dict, which: str) -> str:
-    """One list of a view as CSV; cells that would be formulas in a spreadsheet are quoted text."""
-    out = io.StringIO()
-    writer = csv_cells.writer(out)
+def csv_table(view: dict, which: str) -> tuple[tuple[str, ...], list[list]]:
+    """One list of a view as (column names, rows); `csv_cells.render` makes it a CSV file."""
     labels = view["labels"]
     joined = lambda iris: "; ".join(labels.get(iri, iri) for iri in iris)  # noqa: E731
     if which == "praktijken":
-        writer.writerow(["section", "iri", "name", "level", "themes", "kinds", "status", "gemeenten", "wijken",
-                         "regions", "perspectives", "partners", "start", "interval_weeks", "nodes", "source_iris",
-                         "signals"])
-        for section in view["sections"]:
-            for c in section["communities"]:
-                writer.writerow([section["key"], c["iri"], c["name"], c["level"], joined(c["themes"]),
-                                 joined(c["kinds"]), joined(c["status"]), "; ".join(c["gemeenten"]),
-                                 "; ".join(c["wijken"]), "; ".join(c["regions"]), joined(c["perspectives"]),
-                                 "; ".join(c["partners"]), c["start"], c["interval_weeks"],
-                                 "; ".join(s["node"] for s in c["sources"]), "; ".join(s["iri"] for s in c["sources"]),
-                                 "; ".join(c["signals"])])
+        rows = [[section["key"], c["iri"], c["name"], c["level"], joined(c["themes"]), joined(c["kinds"]),
+                 joined(c["status"]), "; ".join(c["gemeenten"]), "; ".join(c["wijken"]), "; ".join(c["regions"]),
+                 joined(c["perspectives"]), "; ".join(c["partners"]), c["start"], c["interval_weeks"],
+                 "; ".join(s["node"] for s in c["sources"]), "; ".join(s["iri"] for s in c["sources"]),
+                 "; ".join(c["signals"])]
+                for section in view["sections"] for c in section["communities"]]
     elif which == "tellingen":
-        writer.writerow(["facet", "value", "label", "count"])
-        for facet, rows in view["counts"].items():
-            for row in rows:
-                writer.writerow([facet, row["value"], row["label"], row["count"]])
+        rows = [[facet, row["value"], row["label"], row["count"]]
+                for facet, found in view["counts"].items() for row in found]
     elif which == "reflectie":
-        writer.writerow(["measure", "shown", "applies", "share_percent"])
-        for measure in view["reflection"]:
-            writer.writerow([measure["key"], measure["shown"], measure["applies"],
-                             "" if measure["share"] is None else measure["share"]])
+        rows = [[m["key"], m["shown"], m["applies"], "" if m["share"] is None else m["share"]]
+                for m in view["reflection"]]
     elif which == "bijeenkomsten":
-        writer.writerow(["month", "meetings"])
-        for row in view["cadence"]:
-            writer.writerow([row["month"], row["meetings"]])
+        rows = [[row["month"], row["meetings"]] for row in view["cadence"]]
     else:
-        writer.writerow(["direction", "iri", "name", "level", "why"])
-        for direction, found in view.get("links", {}).items():
-            for link in found:
-                writer.writerow([direction, link["iri"], link["name"], link["level"], link["why"]])
-    return out.getvalue()
+        rows = [[direction, link["iri"], link["name"], link["level"], link["why"]]
+                for direction, found in view.get("links", {}).items() for link in found]
+    return CSV_COLUMNS[which], rows
+
+
+CSV_COLUMNS = {
+    "praktijken": ("section", "iri", "name", "level", "themes", "kinds", "status", "gemeenten", "wijken", "regions",
+                   "perspectives", "partners", "start", "interval_weeks", "nodes", "source_iris", "signals"),
+    "tellingen": ("facet", "value", "label", "count"),
+    "reflectie": ("measure", "shown", "applies", "share_percent"),
+    "bijeenkomsten": ("month", "meetings"),
+    "verbanden": ("direction", "iri", "name", "level", "why"),
+}
+"""Column names of each list: stable for scripts; a spreadsheet download shows them translated."""
 
 
 def view_triples(view: dict, base_url: str) -> list[ox.Triple]:

@@ -7,17 +7,16 @@ one node, or confirm a mass deletion the harvester held.
 """
 from __future__ import annotations
 
-import io
 import threading
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from harvesters.status import MemberStatus, findings, overview
-from registry import csv_cells
 from registry.errors import NotFound
 from registry.vocab_docs import rule_anchor
 from registry.web import conditional, current_node
 from registry.web.auth import login_required
+from registry.web.csv_download import csv_response
 
 blueprint = Blueprint("hub", __name__)
 CSV_COLUMNS = ("id", "name", "level", "url", "last_attempt", "last_outcome", "last_success", "stale_since",
@@ -58,9 +57,7 @@ def status_page(ext: str | None = None):
         raise NotFound(f"No /oogst.{ext}: use /oogst (HTML) or /oogst.csv.")
     statuses = _statuses()
     if ext == "csv" or request.args.get("format") == "csv":
-        response = conditional(_csv(statuses), "text/csv", vary=False)
-        response.headers["Content-Disposition"] = 'attachment; filename="oogst.csv"'
-        return response
+        return csv_response(CSV_COLUMNS, _csv_rows(statuses), "oogst.csv", vary=False)
     html = render_template("hub/status.html", statuses=statuses, file=_hub().path.name)
     return conditional(html, "text/html")
 
@@ -77,14 +74,14 @@ def member_page(node_id: str):
 
 
 @blueprint.post("/oogst/<node_id>/oogsten")
-@login_required(admin=True)
+@login_required(admin=True, form_page="hub.member_page")
 def trigger(node_id: str):
     _start(node_id, confirm_removals=False)
     return redirect(url_for("hub.member_page", node_id=node_id, gestart=1), 303)
 
 
 @blueprint.post("/oogst/<node_id>/bevestigen")
-@login_required(admin=True)
+@login_required(admin=True, form_page="hub.member_page")
 def confirm(node_id: str):
     _start(node_id, confirm_removals=True)
     return redirect(url_for("hub.member_page", node_id=node_id, gestart=1), 303)
@@ -99,13 +96,11 @@ def _start(node_id: str, confirm_removals: bool) -> None:
                      daemon=True).start()
 
 
-def _csv(statuses: list[MemberStatus]) -> str:
-    out = io.StringIO()
-    writer = csv_cells.writer(out)  # a member's name or error could be a spreadsheet formula
-    writer.writerow(CSV_COLUMNS)
+def _csv_rows(statuses: list[MemberStatus]) -> list[list]:
+    rows = []
     for s in statuses:
         last, success = s.last_attempt, s.last_success
-        writer.writerow([
+        rows.append([
             s.instance.id, s.instance.name, s.instance.level, s.instance.url,
             _iso(last.started) if last else "", last.outcome if last else "",
             _iso(success.ended) if success else "", _iso(s.stale_since),
@@ -114,7 +109,7 @@ def _csv(statuses: list[MemberStatus]) -> str:
             last.quarantined if last else "", last.out_of_scope if last else "",
             _iso(s.next_run), (last.error or "") if last else "",
         ])
-    return out.getvalue()
+    return rows
 
 
 def duration(seconds: float) -> str:

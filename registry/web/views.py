@@ -16,6 +16,7 @@ from harvesters.status import read_runs
 from registry.errors import BamboeError, NotAcceptable, NotFound
 from registry.views import build, formats
 from registry.web import conditional, current_node, rdf_response
+from registry.web.csv_download import csv_response
 from registry.web.negotiation import EXTENSIONS, HTML, RDF_TYPES
 
 blueprint = Blueprint("views", __name__)
@@ -92,10 +93,8 @@ def _respond(view: dict):
         if which not in formats.LISTS:
             raise UnknownList(f"Geen lijst {which!r}; kies uit {', '.join(formats.LISTS)}. "
                               f"No list {which!r}; choose one of {', '.join(formats.LISTS)}.")
-        response = conditional(formats.csv_list(view, which), CSV)
         name = "-".join(part for part in (view["view"], _safe(view["id"]) if view["view"] != "praktijk" else "", which) if part)
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_response(*formats.csv_table(view, which), f"{name}.csv")
     if media_type != HTML:
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
     return conditional(render_template("views/view.html", view=view, page=page, page_size=build.PAGE_SIZE), HTML)

@@ -6,7 +6,7 @@ from functools import cache
 import pyoxigraph as ox
 
 import vocab
-from registry.places import GEMEENTE_NAMES, parse_place
+from registry.places import parse_place, place_name
 from registry.queries import named
 from registry.store import Store
 from registry.store.cache import PerGeneration
@@ -40,9 +40,8 @@ class Labels:
             return labels.get(lang) or labels.get("nl") or labels.get("") or next(iter(labels.values()))
         place = parse_place(iri)
         if place:
-            if place.kind == "gemeente" and place.code in GEMEENTE_NAMES:
-                return GEMEENTE_NAMES[place.code]
-            return f"{place.kind} {place.code}"
+            name = place_name(place.code)  # gemeenten and provinces of the CBS table
+            return name if name != place.code else f"{place.kind} {place.code}"
         return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 

@@ -420,7 +420,8 @@ def test_browser_walks_from_national_to_a_wijk_and_back_up(fed, page):
     assert desc.text_content() == "Armoede: 6; Ouderenzorg: 2"
     page.locator("#chart-theme summary").click()
     assert page.locator("#chart-theme table").is_visible()
-    page.locator("#regiokaart").get_by_role("link", name="WSD West").click()
+    assert page.locator("#kaart svg a").count() == 342
+    page.locator("#regio-lijst").get_by_role("link", name="WSD West").click()
     assert page.locator("h1").inner_text() == "WSD West"
     page.get_by_role("link", name="Katwijk").first.click()
     assert page.locator("h1").inner_text() == "Katwijk"

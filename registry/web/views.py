@@ -4,16 +4,22 @@
   `/overzicht/gemeente/<GM code>`; `/overzicht/wijk/<WK code>`;
   `/overzicht/praktijk?iri=<IRI>`: one community with its links across levels.
 - Filters in the query string: theme, kind, level, status, perspective, region,
-  gemeente (IRIs or codes as the JSON shows them) and `q` for words in name or question.
+  gemeente (IRIs or codes as the JSON shows them) and `q`: the words a node's list searches
+  too (name, question, description, theme and place labels; `communities.search`).
 - Representation by `?format=html|json|csv|ttl|jsonld|nt|rdf` or by Accept; CSV lists
   by `?lijst=praktijken|tellingen|reflectie|bijeenkomsten|verbanden`.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, g, jsonify, render_template, request
+from flask_babel import ngettext
 
 from harvesters.status import read_runs
 from registry.errors import BamboeError, NotAcceptable, NotFound
+from registry.geo.choropleth import gemeente_map
+from registry.places import place_name
 from registry.views import build, formats
 from registry.web import conditional, current_node, rdf_response
 from registry.web.csv_download import csv_response
@@ -26,6 +32,7 @@ FORMATS = {"html": HTML, "json": JSON, "csv": CSV, **{k: v for k, v in EXTENSION
 
 
 blueprint.add_app_template_global(build.with_params, "with_params")
+blueprint.add_app_template_global(place_name, "place_name")
 
 
 class UnknownList(BamboeError):
@@ -68,7 +75,7 @@ def _context(recent: bool = False) -> build.Context:
         raise NotFound("Deze node is geen hub: er zijn geen overzichten. This node is not a hub: no views.")
     lang = g.get("lang", "nl")
     return build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang),
-                         recent=_recent_changes(node) if recent else [])
+                         recent=_recent_changes(node) if recent else [], labels=node.labels.label)
 
 
 def _recent_changes(node, newest: int = 10) -> list[dict]:
@@ -97,7 +104,25 @@ def _respond(view: dict):
         return csv_response(*formats.csv_table(view, which), f"{name}.csv")
     if media_type != HTML:
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
-    return conditional(render_template("views/view.html", view=view, page=page, page_size=build.PAGE_SIZE), HTML)
+    return conditional(render_template("views/view.html", view=view, gemeente_map=_gemeente_map(view), page=page,
+                                       page_size=build.PAGE_SIZE), HTML)
+
+
+def _gemeente_map(view: dict):
+    """The map of the national and regional views (None on the others): communities per gemeente."""
+    if view["view"] not in ("landelijk", "regio"):
+        return None
+    regional = view["view"] == "regio"
+    counted = ("own", "area") if regional else ("all",)  # the sections build.regional counts per gemeente
+    entries = {c["iri"]: c for s in view["sections"] if s["key"] in counted for c in s["communities"]}
+    regions = ([(view["member"]["name"], view["member"]["area"])] if regional
+               else [(r.name, r.area) for r in current_node().federation.get().regions])
+    return gemeente_map(
+        Counter(code for c in entries.values() for code in c["gemeenten"]),
+        lambda code: build.view_url("gemeente", code, view["filters"]),
+        regions=regions, focus=view["member"]["area"] if regional else None,
+        describe=lambda name, n: ngettext("%(name)s: %(num)d lerende praktijk",
+                                          "%(name)s: %(num)d lerende praktijken", n, name=name))
 
 
 def _page_number() -> int:

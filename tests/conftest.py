@@ -74,7 +74,7 @@ class NodeProcess:
             try:
                 requests.get(self.url, timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # a loaded machine: the first page can take >1 s
                 time.sleep(0.1)
         raise AssertionError("node did not start in time")
 

@@ -52,12 +52,12 @@ REQUEST_TIMEOUT = 20  # seconds per request; a node that takes longer counts as 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 NESTED = ("bijeenkomsten", "verslagen", "resultaten")
 API_OPERATIONS = {
-    "/api/v1/praktijken": {"get", "post"},
-    "/api/v1/praktijken/{slug}": {"get", "put", "patch", "delete"},
-    "/api/v1/begrippen": {"get", "post"},
-    "/api/v1/begrippen/{slug}": {"get", "put", "patch", "delete"},
-    **{f"/api/v1/praktijken/{{community}}/{kind}": {"get", "post"} for kind in NESTED},
-    **{f"/api/v1/praktijken/{{community}}/{kind}/{{slug}}": {"get", "put", "patch", "delete"} for kind in NESTED},
+    "/praktijken": {"get", "post"},
+    "/praktijken/{slug}": {"get", "put", "patch", "delete"},
+    "/begrippen": {"get", "post"},
+    "/begrippen/{slug}": {"get", "put", "patch", "delete"},
+    **{f"/praktijken/{{community}}/{kind}": {"get", "post"} for kind in NESTED},
+    **{f"/praktijken/{{community}}/{kind}/{{slug}}": {"get", "put", "patch", "delete"} for kind in NESTED},
 }
 
 
@@ -84,14 +84,14 @@ def test_openapi_document_is_public_json_with_cors(served, editing_node):
     assert served.headers["Access-Control-Allow-Origin"] == "*"
     document = served.json()
     assert document["openapi"].startswith("3.")
-    assert document["servers"] == [{"url": editing_node.url.rstrip("/")}]
+    assert document["servers"] == [{"url": editing_node.url + "api/v1"}]  # its own node, paths relative
 
 
 def test_openapi_document_is_valid_openapi_3(editing_node):
     schema = _load(editing_node)
     schema.validate()  # against the OpenAPI 3.0 meta-schema; raises with the first violation
     labels = {operation.label for operation in _operations(schema)}
-    assert {"GET /api/v1/praktijken", "POST /api/v1/praktijken", "GET /api/v1/praktijken/{slug}"} <= labels
+    assert {"GET /praktijken", "POST /praktijken", "GET /praktijken/{slug}"} <= labels
 
 
 def test_openapi_document_describes_every_api_operation(served):
@@ -137,10 +137,10 @@ def own_resources(editing_node) -> dict[str, dict[str, str]]:
         "resultaten": create(base + "resultaten", {"naam": "Buurtmaaltijd", "leerlus": T + "leerlus/enkelslag"}),
     }
     concept = create("begrippen", {"label": f"Kladblok {uuid.uuid4().hex[:6]}", "breder": T + "thema/armoede"})
-    resources = {"/api/v1/praktijken/{slug}": {"slug": community}, "/api/v1/begrippen/{slug}": {"slug": concept}}
+    resources = {"/praktijken/{slug}": {"slug": community}, "/begrippen/{slug}": {"slug": concept}}
     for kind, slug in children.items():
-        resources[f"/api/v1/praktijken/{{community}}/{kind}"] = {"community": community}
-        resources[f"/api/v1/praktijken/{{community}}/{kind}/{{slug}}"] = {"community": community, "slug": slug}
+        resources[f"/praktijken/{{community}}/{kind}"] = {"community": community}
+        resources[f"/praktijken/{{community}}/{kind}/{{slug}}"] = {"community": community, "slug": slug}
     return resources
 
 
@@ -185,7 +185,7 @@ def _strategy(operation, pinned: dict[str, str] | None):
 
 def _fuzz(operations, editing_node, own_resources, *, max_examples: int, with_token, budget=None) -> dict[str, str]:
     """A Hypothesis test per operation; returns the first 5xx (or lost answer) per operation."""
-    base_url = editing_node.url.rstrip("/")
+    base_url = editing_node.url + "api/v1"  # the document's `servers`: its paths are relative to it
     found: dict[str, str] = {}
     gone: list[str] = []  # the node stopped answering: send nothing more
     settings = hypothesis.settings(

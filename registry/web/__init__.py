@@ -1,7 +1,7 @@
 """The web layer: one blueprint per concern; only the app factory imports this."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, make_response, request
+from flask import Flask, current_app, g, make_response, request, send_from_directory
 
 from registry import rdf
 from registry.runtime import Node
@@ -21,7 +21,13 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.blueprint)
     hub.init_app(app)
     app.register_blueprint(views.blueprint)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     auth.csrf.exempt(sparql.blueprint)  # public queries carry no session: nothing to forge
+
+
+def _favicon():
+    """Browsers ask for /favicon.ico whatever a page links; it changes rarely, so a year in their cache."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=365 * 24 * 3600)
 
 
 def _label_of(iri: str, labels) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import marshmallow as ma
 import swagger_ui_bundle
+from apispec import BasePlugin
 from flask import Blueprint as FlaskBlueprint, Flask, g, render_template, request, send_from_directory
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
@@ -27,6 +28,7 @@ from registry.web import current_node, json_body
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
 
 VERSION = "1.0.0"
+PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
@@ -52,26 +54,38 @@ class BamboeApi(Api):
         pass
 
 
-api = BamboeApi()
-blueprint = Blueprint("api_v1", __name__, url_prefix="/api/v1",
+class RelativePaths(BasePlugin):
+    """Write paths relative to the server URL (`/praktijken`), which already ends in `/api/v1`."""
+
+    def path_helper(self, path=None, **kwargs):
+        return path.removeprefix(PREFIX) if path else path
+
+
+blueprint = Blueprint("api_v1", __name__, url_prefix=PREFIX,
                       description="Lerende praktijken van deze node lezen en bewerken.")
 BEARER = [{"bearer": []}]
 
 
 def init_app(app: Flask) -> None:
+    """Document and serve the API; each app gets its own `Api`, so its own OpenAPI document.
+
+    The demo runs every node and the hub in one process: one shared `Api` would hand
+    every node the spec (and `servers` address) of the app created last.
+    """
+    settings = app.config["BAMBOE"]
     app.config.update(
         API_TITLE="Bamboe API", API_VERSION=VERSION, OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_URL_PREFIX=PREFIX, OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
             "info": {"description": "Schrijf-API van een Bamboe-node. Lezen is openbaar; schrijven vraagt een "
                                     "token (`bamboe token create`). Write API of a Bamboe node.",
-                     "contact": {"email": app.config["BAMBOE"]["contact"] or "bamboe@example.org"}},
-            "servers": [{"url": app.config["BAMBOE"]["base_url"].rstrip("/")}],
+                     "contact": {"email": settings["contact"] or "bamboe@example.org"}},
+            "servers": [{"url": settings["base_url"] + PREFIX.lstrip("/")}],
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         },
     )
     json_body.init_app(app)
-    api.init_app(app)
+    api = BamboeApi(app, spec_kwargs={"extra_plugins": [RelativePaths()]})
     api.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint)
     csrf.exempt(blueprint)
@@ -93,7 +107,7 @@ def _negotiate():
 
 
 def _version(response):
-    if request.path.startswith("/api/v1"):
+    if request.path.startswith(PREFIX):
         response.headers["API-Version"] = VERSION
     return response
 
@@ -291,7 +305,7 @@ for _schema in NESTED:
     blueprint.route(f"/praktijken/<community>/{_kind}/<slug>", endpoint=f"{_kind}_item")(_item_view(_schema))
 
 
-docs_blueprint = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
+docs_blueprint = FlaskBlueprint("api_docs", __name__, url_prefix=PREFIX)
 """The documentation page and its scripts: outside the smorest blueprint, so not in the spec."""
 
 

@@ -1,4 +1,10 @@
-"""Pick a representation from the file extension, `?format=` or the Accept header."""
+"""Pick a representation from the file extension, `?format=` or the Accept header.
+
+One rule tells a person from a program: `prefers_html`. Browsers name `text/html` and
+reach everything else through `*/*` or `application/xml` (Chrome also lists
+`application/signed-exchange;v=b3;q=0.7`, which Werkzeug sorts first for its
+parameter); scripts send `*/*` alone or name the type they parse.
+"""
 from __future__ import annotations
 
 from flask import request
@@ -30,10 +36,22 @@ def choose(offered: list[str], extension: str | None = None) -> str:
         return media_type
     if not request.accept_mimetypes:
         return offered[0]
+    if HTML in offered and prefers_html([media_type for media_type in offered if media_type != HTML]):
+        return HTML
     best = request.accept_mimetypes.best_match(offered)
     if best is None:
         raise NotAcceptable(f"None of the requested types is offered; this resource has: {', '.join(offered)}")
     return best
+
+
+def prefers_html(machine_types: list[str]) -> bool:
+    """Whether the client names `text/html` itself, with a q at least that of every machine type.
+
+    `*/*` alone is not a browser: curl and HTTP libraries get the resource's default.
+    """
+    accepted = request.accept_mimetypes
+    html = max((quality for value, quality in accepted if value.split(";")[0].strip().lower() == HTML), default=0)
+    return html > 0 and html >= max((accepted[media_type] for media_type in machine_types), default=0)
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

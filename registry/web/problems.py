@@ -7,6 +7,7 @@ from flask import Flask, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from registry.errors import BamboeError, StoreError, StoreQueryError
+from registry.web.negotiation import prefers_html
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -23,8 +24,7 @@ def init_app(app: Flask) -> None:
 
 def problem(status: int, title: str, detail: str, **extra):
     """Build the response: problem+json unless the client prefers HTML."""
-    wants_html = request.accept_mimetypes.best_match(["text/html", PROBLEM, "application/json"]) == "text/html"
-    if wants_html and not request.path.startswith(("/sparql", "/api/")):
+    if _wants_page():
         return make_response(render_template("error.html", status=status, title=title, detail=detail), status)
     body = {"type": "about:blank", "status": status, "title": title, "detail": detail,
             "instance": request.path, **extra}
@@ -32,6 +32,15 @@ def problem(status: int, title: str, detail: str, **extra):
     response.status_code = status
     response.mimetype = PROBLEM
     return response
+
+
+def _wants_page() -> bool:
+    """An HTML error page for browsers anywhere but the JSON API; for `*/*`, HTML except on /sparql."""
+    if request.path.startswith("/api/"):
+        return False
+    machine = [PROBLEM, "application/json"]
+    return prefers_html(machine) or (
+        request.path != "/sparql" and request.accept_mimetypes.best_match(["text/html", *machine]) == "text/html")
 
 
 def public_detail(error: BamboeError) -> str:

@@ -1,6 +1,7 @@
-"""Security headers on every response; CORS open for reads only; redirects stay on this node."""
+"""Security headers on every response; CORS open for reads only; redirects stay on this node; cookies kept close."""
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, current_app, request
@@ -21,6 +22,34 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
     app.after_request(_keep_location_home)
+    # Flask runs after_request functions last-registered first: first in the list, this
+    # sees the cookies of every later one (i18n's `lang`). The session cookie is set after
+    # them all, with its attributes from auth's SESSION_COOKIE_* settings.
+    app.after_request_funcs.setdefault(None, []).insert(0, _harden_cookies)
+
+
+def cookie_name(base_url: str, kind: str) -> str:
+    """A cookie name of this node alone: `bamboe_session_1a2b3c4d`.
+
+    Browsers keep cookies per host, not per port, so nodes sharing a host (the
+    demo runs every node on 127.0.0.1) would overwrite each other's one `session` cookie.
+    """
+    return f"bamboe_{kind}_{hashlib.sha256(base_url.encode()).hexdigest()[:8]}"
+
+
+def _harden_cookies(response):
+    """Every cookie HttpOnly and SameSite=Lax, and Secure when the node's base URL is https."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies:
+        return response
+    wanted = {"httponly": "HttpOnly", "samesite": "SameSite=Lax"}
+    if current_app.config["BAMBOE"]["base_url"].startswith("https://"):
+        wanted["secure"] = "Secure"
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        present = {part.split("=")[0].strip().lower() for part in cookie.split(";")[1:]}
+        response.headers.add("Set-Cookie", "; ".join([cookie, *(v for k, v in wanted.items() if k not in present)]))
+    return response
 
 
 def _keep_location_home(response):

@@ -10,7 +10,7 @@ from registry.errors import BamboeError, NotAcceptable, QueryRefused
 from registry.examples import example, examples
 from registry.sandbox import check_query
 from registry.web import current_node
-from registry.web.negotiation import HTML
+from registry.web.negotiation import prefers_html
 from registry.web.problems import public_detail
 
 blueprint = Blueprint("sparql", __name__)
@@ -28,6 +28,9 @@ GRAPH_TYPES = {
     "jsonld": "application/ld+json",
 }
 FORM = "application/x-www-form-urlencoded"
+RESULT_TYPES = [*SOLUTION_TYPES.values(), *GRAPH_TYPES.values()]
+PLAIN_XML = {"application/xml", "text/xml"}
+"""Plain XML asks for SPARQL XML results (or RDF/XML for a graph) when nothing more exact matches."""
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -36,7 +39,7 @@ def endpoint():
     settings = node.settings
     text = _query_text()
     if text is None:
-        if request.accept_mimetypes.best == HTML or not request.accept_mimetypes:
+        if not request.accept_mimetypes or prefers_html(RESULT_TYPES):
             chosen = example(request.args.get("voorbeeld", "")) or examples()[0]
             return _page(chosen.text, chosen=chosen.slug)
         raise QueryRefused("Geen query ontvangen. Send a query as `query` (GET or form POST) "
@@ -60,13 +63,11 @@ def endpoint():
 
 
 def _wants_page() -> bool:
-    """A person in a browser: `format=html`, or an Accept that ranks HTML above the result types."""
+    """A person in a browser: `format=html`, or an Accept that names HTML at least as high as the result types."""
     wanted = request.args.get("format") or request.form.get("format")
     if wanted:
         return wanted == "html"
-    offered = [*SOLUTION_TYPES.values(), *GRAPH_TYPES.values()]
-    return request.accept_mimetypes.best_match([*offered, HTML]) == HTML and \
-        request.accept_mimetypes[HTML] > max(request.accept_mimetypes[m] for m in offered)
+    return prefers_html(RESULT_TYPES)
 
 
 def _results_page(node, text: str):
@@ -134,8 +135,11 @@ def _result_type(form: str) -> tuple[str, str]:
     offered = list(table.values())
     best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]
     if best is None:
-        if "application/json" in request.accept_mimetypes.values() and form != "CONSTRUCT":
+        named = {value.split(";")[0].strip().lower() for value in request.accept_mimetypes.values()}
+        if "application/json" in named and form != "CONSTRUCT":
             best = offered[0]
+        elif named & PLAIN_XML:
+            best = table["rdf" if table is GRAPH_TYPES else "xml"]
         else:
             raise NotAcceptable(f"None of the requested types is offered for {form}: {', '.join(offered)}")
     key = next(k for k, m in table.items() if m == best)

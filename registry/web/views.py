@@ -23,7 +23,7 @@ from registry.places import place_name
 from registry.views import build, formats
 from registry.web import conditional, current_node, rdf_response
 from registry.web.csv_download import csv_response
-from registry.web.negotiation import EXTENSIONS, HTML, RDF_TYPES
+from registry.web.negotiation import EXTENSIONS, HTML, RDF_TYPES, prefers_html
 
 blueprint = Blueprint("views", __name__)
 JSON, CSV = "application/json", "text/csv"
@@ -140,7 +140,7 @@ def _choose() -> str:
             raise NotAcceptable(f"format={wanted} wordt niet aangeboden; kies uit {', '.join(FORMATS)}. "
                                 f"format={wanted} is not offered; use one of: {', '.join(FORMATS)}")
         return media_type
-    if not request.accept_mimetypes:
+    if not request.accept_mimetypes or prefers_html([t for t in OFFERED if t != HTML]):
         return HTML
     best = request.accept_mimetypes.best_match(OFFERED)
     if best is None:

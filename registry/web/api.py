@@ -23,7 +23,7 @@ from werkzeug.exceptions import BadRequest
 
 from registry.editing.schemas import NESTED, Begrip, Praktijk
 from registry.editing.service import Address, Saved
-from registry.errors import InvalidInput, NotAcceptable
+from registry.errors import N_, InvalidInput, NotAcceptable, UnsupportedMediaType
 from registry.web import current_node, json_body
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
 
@@ -102,8 +102,7 @@ def _negotiate():
     if request.headers.get("Accept") and not (accepted.best_match(["application/json", "application/problem+json"])):
         raise NotAcceptable("This API speaks JSON only: send Accept: application/json.")
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype not in JSON_TYPES:
-        from werkzeug.exceptions import UnsupportedMediaType
-        raise UnsupportedMediaType("Send the body as application/json (or application/merge-patch+json for PATCH).")
+        raise UnsupportedMediaType(N_("Stuur de inhoud als application/json (of application/merge-patch+json voor PATCH)."))
 
 
 def _version(response):

@@ -3,17 +3,38 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext, lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from registry.errors import BamboeError, StoreError, StoreQueryError
+from registry.errors import BamboeError, StoreError, StoreQueryError, fill
+from registry.web.i18n import current_language
 from registry.web.negotiation import prefers_html
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
-STORE_UNAVAILABLE = ("De opslag is even niet beschikbaar; probeer het zo opnieuw. "
-                     "The store is unavailable, try again in a moment.")
-INTERNAL = "Er ging iets mis aan onze kant; het is gelogd. Something went wrong on our side; it has been logged."
+STORE_UNAVAILABLE = _l("De opslag is even niet beschikbaar; probeer het zo opnieuw.")
+INTERNAL = _l("Er ging iets mis aan onze kant; het is gelogd.")
+HTTP_TITLES = {
+    400: _l("Ongeldig verzoek"), 401: _l("Niet aangemeld"), 403: _l("Geen toegang"), 404: _l("Niet gevonden"),
+    405: _l("Methode niet toegestaan"), 406: _l("Formaat niet beschikbaar"), 408: _l("Verzoek duurde te lang"),
+    409: _l("Conflict"), 410: _l("Verwijderd"), 411: _l("Lengte ontbreekt"), 412: _l("Intussen gewijzigd"),
+    413: _l("Verzoek te groot"), 414: _l("Adres te lang"), 415: _l("Soort inhoud niet ondersteund"),
+    422: _l("Ongeldige invoer"), 428: _l("If-Match ontbreekt"), 429: _l("Te veel verzoeken"),
+    431: _l("Kopregels te groot"), 500: _l("Interne fout"), 501: _l("Niet ondersteund"),
+    502: _l("Node niet bereikbaar"), 503: _l("Even niet beschikbaar"),
+}
+HTTP_DETAILS = {
+    400: _l("Het verzoek is niet te verwerken; controleer adres, parameters en inhoud."),
+    401: _l("Log in of stuur een geldig token mee."),
+    403: _l("Je hebt geen rechten voor deze handeling."),
+    404: _l("Op dit adres staat niets. Controleer het adres of begin op de startpagina."),
+    405: _l("Deze handeling kan niet op dit adres; zie de kop Allow voor wat wel kan."),
+    406: _l("Geen van de gevraagde formaten is beschikbaar."),
+    413: _l("Het verzoek is groter dan deze node aanneemt."),
+    415: _l("Deze soort inhoud wordt hier niet aangenomen."),
+    429: _l("Te veel verzoeken in korte tijd; probeer het zo opnieuw."),
+}
 
 
 def init_app(app: Flask) -> None:
@@ -23,15 +44,21 @@ def init_app(app: Flask) -> None:
 
 
 def problem(status: int, title: str, detail: str, **extra):
-    """Build the response: problem+json unless the client prefers HTML."""
+    """Build the response: problem+json unless the client prefers HTML; both in the page's language."""
     if _wants_page():
         return make_response(render_template("error.html", status=status, title=title, detail=detail), status)
-    body = {"type": "about:blank", "status": status, "title": title, "detail": detail,
+    body = {"type": "about:blank", "status": status, "title": str(title), "detail": str(detail),
             "instance": request.path, **extra}
     response = jsonify(body)
     response.status_code = status
     response.mimetype = PROBLEM
+    response.headers["Content-Language"] = current_language()
     return response
+
+
+def localised(error: BamboeError) -> tuple[str, str]:
+    """(title, detail) of an error in the page's language, its values filled in."""
+    return gettext(error.title), fill(gettext(error.message), error.context)
 
 
 def _wants_page() -> bool:
@@ -52,23 +79,23 @@ def public_detail(error: BamboeError) -> str:
     """
     if isinstance(error, StoreError):
         log.error("Store error on %s: %s", request.path, error.detail)
-        return INTERNAL if isinstance(error, StoreQueryError) else STORE_UNAVAILABLE
-    return error.detail
+        return str(INTERNAL if isinstance(error, StoreQueryError) else STORE_UNAVAILABLE)
+    return localised(error)[1]
 
 
 def _bamboe_error(error: BamboeError):
     if isinstance(error, StoreError):
-        response = problem(error.status, error.title, public_detail(error))
+        response = problem(error.status, gettext(error.title), public_detail(error))
         if error.status == 503:
             response.headers["Retry-After"] = "5"
         return response
     extra = {}
     if "fields" in error.context:
-        from registry.editing.messages import localised
-        extra["invalidParams"] = localised(error.context["fields"], g.get("lang", "nl"))
+        from registry.editing.messages import localised as localised_fields
+        extra["invalidParams"] = localised_fields(error.context["fields"], current_language())
     if "results" in error.context:
         extra["errors"] = [vars(finding) for finding in error.context["results"]]
-    response = problem(error.status, error.title, error.detail, **extra)
+    response = problem(error.status, *localised(error), **extra)
     if "retry_after" in error.context:
         response.headers["Retry-After"] = str(error.context["retry_after"])
     return response
@@ -76,8 +103,9 @@ def _bamboe_error(error: BamboeError):
 
 def _http_error(error: HTTPException):
     if error.code == 400 and request.path.startswith("/api/") and "JSON" in (error.description or ""):
-        return problem(400, "Ongeldige JSON", "The body is not valid JSON: " + (error.description or ""))
-    response = problem(error.code or 500, error.name, error.description or error.name)
+        return problem(400, gettext("Ongeldige JSON"), gettext("De inhoud is geen geldige JSON."))
+    code = error.code or 500
+    response = problem(code, str(HTTP_TITLES.get(code, error.name)), str(HTTP_DETAILS.get(code, HTTP_TITLES.get(code, error.name))))
     if error.code == 429:
         response.headers.setdefault("Retry-After", "60")
     if error.code == 405 and getattr(error, "valid_methods", None):
@@ -87,4 +115,4 @@ def _http_error(error: HTTPException):
 
 def _unexpected(error: Exception):
     log.exception("Unexpected error on %s", request.path)
-    return problem(500, "Interne fout", INTERNAL)
+    return problem(500, gettext("Interne fout"), str(INTERNAL))

@@ -17,7 +17,7 @@ from flask import Blueprint, g, jsonify, render_template, request
 from flask_babel import ngettext
 
 from harvesters.status import read_runs
-from registry.errors import BamboeError, NotAcceptable, NotFound
+from registry.errors import N_, BamboeError, NotAcceptable, NotFound
 from registry.geo.choropleth import gemeente_map
 from registry.places import place_name
 from registry.views import build, formats
@@ -36,7 +36,7 @@ blueprint.add_app_template_global(place_name, "place_name")
 
 
 class UnknownList(BamboeError):
-    title = "Onbekende lijst"
+    title = N_("Onbekende lijst")
 
 
 @blueprint.get("/overzicht")
@@ -64,15 +64,14 @@ def neighbourhood(code: str):
 def community():
     iri = request.args.get("iri", "").strip()
     if not iri:
-        raise BamboeError("Geef de IRI van een lerende praktijk mee: /overzicht/praktijk?iri=… "
-                          "Name a community: /overzicht/praktijk?iri=…")
+        raise BamboeError(N_("Geef de IRI van een lerende praktijk mee: /overzicht/praktijk?iri=…"))
     return _respond(build.community(_context(), iri))
 
 
 def _context(recent: bool = False) -> build.Context:
     node = current_node()
     if node.federation is None:
-        raise NotFound("Deze node is geen hub: er zijn geen overzichten. This node is not a hub: no views.")
+        raise NotFound(N_("Deze node is geen hub: er zijn geen overzichten."))
     lang = g.get("lang", "nl")
     return build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang),
                          recent=_recent_changes(node) if recent else [], labels=node.labels.label)
@@ -98,8 +97,8 @@ def _respond(view: dict):
     if media_type == CSV:
         which = request.args.get("lijst", formats.LISTS[0])
         if which not in formats.LISTS:
-            raise UnknownList(f"Geen lijst {which!r}; kies uit {', '.join(formats.LISTS)}. "
-                              f"No list {which!r}; choose one of {', '.join(formats.LISTS)}.")
+            raise UnknownList(N_("Geen lijst %(name)r; kies uit %(choices)s."), name=which,
+                              choices=", ".join(formats.LISTS))
         name = "-".join(part for part in (view["view"], _safe(view["id"]) if view["view"] != "praktijk" else "", which) if part)
         return csv_response(*formats.csv_table(view, which), f"{name}.csv")
     if media_type != HTML:
@@ -128,7 +127,7 @@ def _gemeente_map(view: dict):
 def _page_number() -> int:
     text = request.args.get("pagina", "1")
     if not (text.isascii() and text.isdigit()) or int(text) < 1:  # "²".isdigit() is True
-        raise BamboeError(f"pagina={text!r} is geen paginanummer. pagina must be a page number from 1.")
+        raise BamboeError(N_("pagina=%(text)r is geen paginanummer: geef een getal vanaf 1."), text=text)
     return int(text)
 
 
@@ -137,14 +136,15 @@ def _choose() -> str:
     if wanted:
         media_type = FORMATS.get(wanted.lower()) or (wanted if wanted in OFFERED else None)
         if media_type is None:
-            raise NotAcceptable(f"format={wanted} wordt niet aangeboden; kies uit {', '.join(FORMATS)}. "
-                                f"format={wanted} is not offered; use one of: {', '.join(FORMATS)}")
+            raise NotAcceptable(N_("format=%(wanted)s wordt niet aangeboden; kies uit %(choices)s."),
+                                wanted=wanted, choices=", ".join(FORMATS))
         return media_type
     if not request.accept_mimetypes or prefers_html([t for t in OFFERED if t != HTML]):
         return HTML
     best = request.accept_mimetypes.best_match(OFFERED)
     if best is None:
-        raise NotAcceptable(f"None of the requested types is offered; these views have: {', '.join(OFFERED)}")
+        raise NotAcceptable(N_("Geen van de gevraagde formaten is beschikbaar; deze overzichten zijn er als %(choices)s."),
+                            choices=", ".join(OFFERED))
     return best
 
 

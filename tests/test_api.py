@@ -455,7 +455,7 @@ def test_forms_log_a_meeting_attach_a_report_and_name_a_result(editing_node):
         return session.post(editing_node.url + f"beheer/praktijken/{slug}/{kind}/nieuw",
                             data={**data, "csrf_token": token}, timeout=30)
 
-    bad = post("bijeenkomsten", {"datum": "", "plaats": "Katwijk"})
+    bad = post("bijeenkomsten", {"datum": "", "plaats": "Katwijk aan Zee"})
     assert bad.status_code == 400 and 'id="datum-fout"' in bad.text and 'id="plaats-fout"' in bad.text
     meeting = post("bijeenkomsten", {"datum": "2029-03-06", "vorm": "online", "plaats": "WK053700",
                                      "aanwezigePerspectieven": [T + "perspectief/student"]})

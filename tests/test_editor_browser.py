@@ -2,17 +2,27 @@
 
 An editor signs in with the keyboard, makes a mistake on the community form, sees the
 error next to the field with focus on it, fixes it, saves, and finds the community on
-the public pages; the live reflection signals follow what the editor types.
+the public pages; the live reflection signals follow what the editor types. A walk
+creates a community with a place picked by name, adds, edits and deletes a meeting,
+adds and edits a report and a result, and finds the change on a hub after a harvest.
+Every editor form in its error state has no WCAG 2.1 A/AA violation (axe-core).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import time
 import uuid
+from urllib.parse import quote
 
 import pytest
+import requests
 from playwright.sync_api import expect, sync_playwright
+
+from axe import assert_accessible
+from conftest import NodeProcess, bamboe
+from registry.store.server import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,6 +34,8 @@ LEERGEMEENSCHAP = LP + "soort/leergemeenschap"
 WIJK = LP + "niveau/wijk"
 ARMOEDE = LP + "thema/armoede"
 NO_EXPERIENTIAL_KNOWLEDGE = "Ervaringskennis is niet zichtbaar"
+NO_AGREED_FREQUENCY = "Geen afgesproken frequentie"
+MONTHS = ("januari februari maart april mei juni juli augustus september oktober november december").split()
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +117,7 @@ def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor
     page.locator("#beschrijving").click()
     page.keyboard.type("Buren leren samen over rondkomen. <b>vet</b> & meer")
     page.locator("#plaatsen").click()
-    page.keyboard.type("Katwijk")  # not a CBS code: the mistake
+    page.keyboard.type("Katwijk aan Zee")  # a village, not a gemeente: the mistake
     page.locator("#startdatum").fill("2024-05-01")
     page.locator("#einddatum").fill("2024-12-31")
 
@@ -121,7 +133,7 @@ def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor
     places = page.locator("#plaatsen")
     expect(places).to_have_attribute("aria-invalid", "true")
     expect(places).to_have_attribute("aria-describedby", re.compile(r"(^|\s)plaatsen-fout(\s|$)"))
-    expect(places).to_have_value("Katwijk")  # what was typed is kept
+    expect(places).to_have_value("Katwijk aan Zee")  # what was typed is kept
     expect(page.locator("#naam")).to_have_value(name)
     expect(page.locator("#beschrijving")).to_have_value("Buren leren samen over rondkomen. <b>vet</b> & meer")
     expect(page.locator("#naam")).not_to_have_attribute("aria-invalid", "true")
@@ -130,16 +142,17 @@ def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor
     expect(places).to_be_focused()
     assert page.evaluate("document.activeElement.id") == "plaatsen"
 
-    # Fix the mistake and save.
+    # Fix the mistake by the gemeente's name and save.
     page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type("GM0537")
-    expect(places).to_have_value("GM0537")
+    page.keyboard.type("Katwijk")
+    expect(places).to_have_value("Katwijk")
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_url(re.compile(re.escape(f"{base}beheer/praktijken/{slug}") + r"\?opgeslagen=1$"))
     notice = page.get_by_role("status")
     expect(notice).to_contain_text("Opgeslagen.")
     expect(page.locator(".error-summary")).to_have_count(0)
     expect(page.locator("#naam")).to_have_value(name)
+    expect(places).to_have_value("Katwijk (GM0537)")  # stored as GM0537, shown by name
 
     # The public list finds it by a search, and its public page shows it.
     page.goto(base + "praktijken")
@@ -168,7 +181,7 @@ def test_every_mistake_is_shown_at_once(editing_node, editor_page):
     page = editor_page
     page.goto(editing_node.url + "beheer/praktijken/nieuw")
     fill_required(page, f"Datumkring {uuid.uuid4().hex[:8]}")
-    page.locator("#plaatsen").fill("Katwijk")
+    page.locator("#plaatsen").fill("Katwijk aan Zee")
     page.locator("#startdatum").fill("2024-05-01")
     page.locator("#einddatum").fill("2024-04-01")
     submit_expecting_errors(page)
@@ -204,21 +217,25 @@ def test_live_signals_follow_the_participation_table(editor_page, editing_node):
     page.goto(editing_node.url + "beheer/praktijken/nieuw")
     signals = page.locator("#signalen")
     expect(signals).to_have_attribute("aria-live", "polite")
-    before = signals.inner_text()
+    # An empty form is an empty community: every ingredient is still missing, none is "visible".
+    expect(signals).to_contain_text(NO_EXPERIENTIAL_KNOWLEDGE)
+    expect(signals).to_contain_text(NO_AGREED_FREQUENCY)
+    expect(signals).not_to_contain_text("Geen signalen")
+    expect(signals.locator("li")).to_have_count(5)
 
-    # Required fields first, so the preview validates and the signals show.
+    # Signals follow every field, even while another one is not valid yet.
     fragment = uuid.uuid4().hex[:8]
-    fill_required(page, f"Signaalkring {fragment}")
-    expect(signals).to_contain_text(NO_EXPERIENTIAL_KNOWLEDGE, timeout=TIMEOUT_MS)
-    assert signals.inner_text() != before
-    with_gap = signals.inner_text()
-
-    # Two experts by experience take part: that signal goes away, the list changes.
+    page.locator("#naam").fill(f"Signaalkring {fragment}")
+    page.locator("#website").fill("nog-niet-af")
     page.locator("#aantal-ervaringsdeskundige").click()
     page.keyboard.type("2")
     expect(signals).not_to_contain_text(NO_EXPERIENTIAL_KNOWLEDGE, timeout=TIMEOUT_MS)
-    assert signals.inner_text() != with_gap
-    expect(signals.locator("li").first).to_be_visible()
+    expect(signals).to_contain_text(NO_AGREED_FREQUENCY)
+    page.locator("#frequentieWeken").click()
+    page.keyboard.type("4")
+    expect(signals).not_to_contain_text(NO_AGREED_FREQUENCY, timeout=TIMEOUT_MS)
+    expect(signals.locator("li")).to_have_count(3)
+    expect(signals.locator("li strong").first).to_be_visible()  # each signal by its name, as on the public page
 
     # Nothing was saved: the preview does not write.
     assert page.url.endswith("/beheer/praktijken/nieuw")
@@ -257,3 +274,192 @@ def test_sign_in_with_the_keyboard_only(browser, editing_node):
     finally:
         context.close()
 
+
+
+# --- the whole job: a walk from a new community to the hub ----------------------------------
+
+class Hub:
+    """A hub harvesting only the editing node, started with the real command line."""
+
+    def __init__(self, root, node_url: str):
+        instances = root / "instances.yaml"
+        instances.write_text("nodes:\n  - {id: redactie, name: 'WSD Den Haag & Leiden', "
+                             f"url: '{node_url}', level: regionaal, area: [GM0537, GM0546]}}\n")
+        port = free_port()
+        self.dir = root / "hub"
+        bamboe("init", "--name", "Hub", "--base-url", f"http://127.0.0.1:{port}/", "--instances", instances,
+               data_dir=self.dir)
+        self.process = NodeProcess(self.dir, port, env={"BAMBOE_HARVEST_SCHEDULE": "false"})
+        self.url = self.process.url
+
+    def harvest(self) -> None:
+        result = bamboe("harvest", "--node", "redactie", data_dir=self.dir)
+        assert result.stdout.splitlines()[1].split()[1] in ("stored", "unchanged"), result.stdout
+
+    def ask(self, query: str) -> list[dict]:
+        answer = requests.get(self.url + "sparql", params={"query": query}, timeout=30,
+                              headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200, answer.text[:500]
+        return [{k: v["value"] for k, v in row.items()} for row in answer.json()["results"]["bindings"]]
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory, editing_node):
+    started = Hub(tmp_path_factory.mktemp("editor-hub"), editing_node.url)
+    yield started
+    started.process.stop()
+
+
+def in_words(day: dt.date) -> str:
+    """A date as the pages write it: 3 maart 2026."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def save(page, status: int = 302) -> None:
+    """Press Opslaan and wait for the form's answer (not the live signals' preview)."""
+    with page.expect_response(lambda r: r.request.method == "POST" and "/beheer/" in r.url
+                              and not r.url.endswith("/beheer/signalen")) as posted:
+        page.get_by_role("button", name="Opslaan").click()
+    assert posted.value.status == status, posted.value.status
+    page.wait_for_load_state("load")
+
+
+def test_walk_create_meeting_edit_delete_report_result_and_see_it_on_the_hub(browser, editing_node, hub):
+    context, page = new_page(browser)
+    base = editing_node.url
+    sign_in(page, base, editing_node.password)
+    fragment = uuid.uuid4().hex[:8]
+    name, slug = f"Wandelkring {fragment}", f"wandelkring-{fragment}"
+    community_iri = f"{base}praktijken/{slug}"
+    try:
+        # A community with its place picked by name: the pick-list offers Katwijk, then its wijken.
+        page.goto(base + "beheer/praktijken/nieuw")
+        fill_required(page, name)
+        assert page.locator('#gemeenten-lijst option[value="Katwijk (GM0537)"]').count() == 1
+        page.locator("#plaatsen").click()
+        page.keyboard.type("Katwijk (GM0537)")  # what choosing "Katwijk" in the list fills in
+        page.keyboard.press("Tab")
+        wijken = page.locator("#wijken-lijst option")
+        expect(wijken.first).to_have_attribute("data-gemeente", "GM0537")
+        assert set(page.eval_on_selector_all("#wijken-lijst option", "os => os.map(o => o.dataset.gemeente)")) == {"GM0537"}
+        page.locator("#wijken").fill("Koestal")
+        page.get_by_role("button", name="Nog een partner").click()  # another row, without a round trip
+        expect(page.locator("#partners-2")).to_be_focused()
+        page.keyboard.type("Welzijnskwartier Katwijk")
+        save(page)
+        page.wait_for_url(re.compile(re.escape(f"{base}beheer/praktijken/{slug}") + r"\?opgeslagen=1$"))
+        expect(page.locator("#plaatsen")).to_have_value("Katwijk (GM0537)")
+        expect(page.locator("#wijken")).to_have_value("Koestal, Katwijk (WK053700)")
+        expect(page.locator("#partners")).to_have_value("Welzijnskwartier Katwijk")
+
+        # A meeting: add it, change it, delete it.
+        first_day = dt.date.today() - dt.timedelta(days=20)
+        page.get_by_role("link", name="Bijeenkomst vastleggen").click()
+        page.locator("#datum").fill(first_day.isoformat())
+        page.locator("#naam").fill("Eerste ronde")
+        page.locator("#plaats").fill("Koestal")
+        page.locator("#vorm").select_option("fysiek")
+        save(page)
+        expect(page.get_by_role("status")).to_contain_text("Bijeenkomst opgeslagen.")
+        meetings = page.locator("#bijeenkomsten table")
+        expect(meetings).to_contain_text("Eerste ronde")
+        page.get_by_role("link", name=f"Bewerken bijeenkomst van {in_words(first_day)}").click()
+        expect(page.locator("h1")).to_contain_text("Bijeenkomst bewerken")
+        expect(page.locator("#plaats")).to_have_value("Koestal, Katwijk (WK053700)")
+        page.locator("#naam").fill("Eerste ronde, verzet")
+        save(page)
+        expect(meetings).to_contain_text("Eerste ronde, verzet")
+        page.get_by_role("link", name=f"Verwijderen bijeenkomst van {in_words(first_day)}").click()
+        expect(page.locator("h1")).to_have_text("Bijeenkomst verwijderen?")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.get_by_role("button", name="Ja, verwijderen").click()
+        assert posted.value.status == 302
+        expect(page.get_by_role("status")).to_contain_text("Bijeenkomst verwijderd.")
+        expect(page.locator("#bijeenkomsten table")).to_have_count(0)
+
+        # A report needs a meeting: one more meeting, then a report on it, then change the report.
+        day = dt.date.today() - dt.timedelta(days=10)
+        page.get_by_role("link", name="Bijeenkomst vastleggen").click()
+        page.locator("#datum").fill(day.isoformat())
+        page.locator("#naam").fill("Tweede ronde")
+        save(page)
+        page.get_by_role("link", name="Verslag toevoegen").click()
+        page.locator("#bijeenkomst").select_option(label=f"{in_words(day)} – Tweede ronde")
+        page.locator("#datum").fill((day + dt.timedelta(days=2)).isoformat())
+        page.locator("#titel").fill("Wat we zagen")
+        save(page)
+        expect(page.get_by_role("status")).to_contain_text("Verslag opgeslagen.")
+        page.get_by_role("link", name="Bewerken Wat we zagen").click()
+        page.locator("#titel").fill("Wat we samen zagen")
+        page.locator("#handelingsperspectieven").fill("Buren uitnodigen\nSamen koken")
+        save(page)
+        expect(page.locator("#verslagen table")).to_contain_text("Wat we samen zagen")
+
+        # A result: name it, then change it.
+        page.get_by_role("link", name="Resultaat benoemen").click()
+        page.locator("#naam").fill("Kookclub")
+        save(page)
+        page.get_by_role("link", name="Bewerken Kookclub").click()
+        page.locator("#naam").fill("Kookclub Koestal")
+        save(page)
+        expect(page.locator("#resultaten table")).to_contain_text("Kookclub Koestal")
+
+        # The hub, after a harvest, shows the community with its place, and holds what changed.
+        hub.harvest()
+        page.goto(hub.url + "overzicht/praktijk?iri=" + quote(community_iri, safe=""))
+        expect(page.locator("h1")).to_contain_text(name)
+        expect(page.locator('main a[href$="/overzicht/gemeente/GM0537"]').first).to_be_visible()
+        prefix = "PREFIX schema: <http://schema.org/> PREFIX dct: <http://purl.org/dc/terms/> "
+        results = hub.ask(prefix + f"SELECT ?name WHERE {{ GRAPH ?g {{ <{community_iri}/resultaten/kookclub> schema:name ?name }} }}")
+        assert results == [{"name": "Kookclub Koestal"}]
+        titles = hub.ask(prefix + f"SELECT ?title WHERE {{ GRAPH ?g {{ <{community_iri}/verslagen/{day.isoformat()}> dct:title ?title }} }}")
+        assert [row["title"] for row in titles] == ["Wat we samen zagen"]
+        gone = hub.ask(f"SELECT ?type WHERE {{ GRAPH ?g {{ <{community_iri}/bijeenkomsten/{first_day.isoformat()}> a ?type }} }}")
+        assert [row["type"] for row in gone] == ["https://www.w3.org/ns/activitystreams#Tombstone"]
+    finally:
+        context.close()
+
+
+# --- WCAG 2.1 A/AA on every editor form in its error state ---------------------------------
+
+def test_editor_forms_in_their_error_state_have_no_wcag_violations(editor_page, editing_node):
+    page, base = editor_page, editing_node.url
+    page.goto(base + "beheer/praktijken/nieuw")
+    page.locator("#naam").fill(f"Toegankelijke kring {uuid.uuid4().hex[:8]}")
+    page.locator("#plaatsen").fill("Atlantis")
+    page.locator("#partners").fill("Firma Niemand")
+    page.locator("#aantal-student").fill("-1")
+    submit_expecting_errors(page)
+    assert_accessible(page)
+
+    fill_required(page, "")
+    page.locator("#plaatsen").fill("Katwijk")
+    page.locator("#partners").fill("")
+    page.locator("#aantal-student").fill("")
+    save(page)
+    slug = re.search(r"/beheer/praktijken/([a-z0-9-]+)\?", page.url).group(1)
+    page.locator("#frequentieWeken").fill("0")
+    save(page, 400)
+    assert_accessible(page)  # the edit form in error, with its meetings, reports and results below
+
+    for kind, fix in (("bijeenkomsten", None), ("verslagen", None), ("resultaten", None)):
+        page.goto(f"{base}beheer/praktijken/{slug}/{kind}/nieuw")
+        if kind == "bijeenkomsten":
+            page.locator("#plaats").fill("Atlantis")
+        save(page, 400)
+        expect(page.locator(".error-summary a").first).to_be_visible()
+        assert_accessible(page)
+
+    # A meeting to change and delete: the refused (stale) save and the delete confirmation.
+    page.goto(f"{base}beheer/praktijken/{slug}/bijeenkomsten/nieuw")
+    page.locator("#datum").fill("2025-02-03")
+    save(page)
+    page.goto(f"{base}beheer/praktijken/{slug}/bijeenkomsten/2025-02-03")
+    page.eval_on_selector('input[name="etag"]', "input => { input.value = 'verouderd'; }")
+    page.locator("#naam").fill("Nieuwe titel")
+    save(page, 409)
+    expect(page.locator(".error-summary")).to_contain_text("Iemand anders heeft dit intussen gewijzigd")
+    expect(page.locator("#naam")).to_have_value("Nieuwe titel")
+    assert_accessible(page)
+    page.goto(f"{base}beheer/praktijken/{slug}/bijeenkomsten/2025-02-03/verwijderen")
+    assert_accessible(page)

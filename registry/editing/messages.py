@@ -32,6 +32,14 @@ MESSAGES = {
                           "The text contains a character that is not valid Unicode (a lone surrogate)."),
     "bad-id": ("Ongeldige id: kleine letters, cijfers en streepjes.", "Invalid id: lower-case letters, digits and hyphens."),
     "unknown-meeting": ("Deze praktijk heeft geen bijeenkomst met deze id.", "This community has no meeting with this id."),
+    "unknown-place": ("Onbekende plaats: kies een gemeente of wijk uit de lijst, of typ een CBS-code (GM0537, WK053700).",
+                      "Unknown place: choose a municipality or district from the list, or type a CBS code (GM0537, WK053700)."),
+    "unknown-organisation": ("Onbekende organisatie: kies een naam uit de lijst, of typ het webadres (IRI) van de organisatie.",
+                             "Unknown organisation: choose a name from the list, or type the organisation's web address (IRI)."),
+    "unknown-network": ("Onbekend netwerk: kies een naam uit de lijst, of typ het webadres (IRI) van het netwerk.",
+                        "Unknown network: choose a name from the list, or type the network's web address (IRI)."),
+    "ambiguous-name": ("Meer dan één keuze heeft deze naam: kies de juiste uit de lijst.",
+                       "More than one choice has this name: pick the right one from the list."),
     "personal-data": ("Dit lijkt een persoonlijk gegeven (naam, e-mailadres of telefoonnummer van een persoon). "
                       "Het register beschrijft praktijken, geen personen: gebruik een functieadres van een organisatie.",
                       "This looks like personal data (a person's name, e-mail address or phone number). "

@@ -35,13 +35,15 @@ from registry.errors import (BamboeError, Gone, InvalidInput, NotFound, Precondi
 from registry.node import data_graph
 from registry.places import parse_place
 from registry.queries import insert_data, named
-from registry.signals import for_one
+from registry.signals import Signal, for_one
 from registry.validation import Finding, validate
 
 AS = "https://www.w3.org/ns/activitystreams#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 AUDIT_GRAPH = "urn:bamboe:audit"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}\Z")  # \Z: "$" would let a final newline through
+RESERVED = {"nieuw"}
+"""Ids never given out: the editor's page for a new item sits beside the items (`.../resultaten/nieuw`)."""
 
 
 class Conflict(BamboeError):
@@ -145,6 +147,13 @@ class Editor:
                 found[rest[0]].append(rest[1])
         return {key: sorted(values) for key, values in found.items()}
 
+    def children_data(self, community: str) -> dict[str, list[tuple[str, dict]]]:
+        """A community's meetings, reports and results as (id, data), read in one query."""
+        triples = describe(self.store, community)
+        return {kind: [(slug, from_triples(KINDS[kind], triples, ox.NamedNode(f"{community}/{kind}/{slug}")))
+                       for slug in slugs]
+                for kind, slugs in self.children(community).items()}
+
     def list(self, kind: str, community: str | None = None) -> list[str]:
         """Slugs of the resources of one kind (of one community for nested kinds)."""
         if community is not None:
@@ -237,7 +246,7 @@ class Editor:
         if not SLUG.match(wanted):
             raise InvalidInput("The id is not valid.", fields=[{"name": "id", "code": "bad-id"}])
         slug, n = wanted, 1
-        while self.store.ask(named("editing/exists").bind(
+        while slug in RESERVED or self.store.ask(named("editing/exists").bind(
                 resource=ox.NamedNode(self.address(kind, slug, community).iri), graph=self.graph)):
             n += 1
             slug = f"{wanted[:95]}-{n}"
@@ -287,12 +296,23 @@ class Editor:
             extra.append(ox.Triple(ox.NamedNode(address.community), ox.NamedNode(link), subject))
         return new + extra
 
-    def preview(self, data: dict, slug: str | None = None) -> list[Finding]:
-        """The signals a community would have if saved like this; nothing is written."""
+    def preview(self, payload: dict, slug: str | None = None) -> list[Signal]:
+        """The reflection signals a community would have if saved like this; nothing is written.
+
+        The same signals as its public page (`registry.signals`), at every moment of
+        filling in the form: a field not valid yet is left out, and an empty form has
+        the signals of an empty community.
+        """
+        with self.loading():
+            try:
+                data = Praktijk().load({k: v for k, v in payload.items() if k != "toestemming"}, partial=True)
+            except ma.ValidationError as error:
+                data = error.valid_data or {}
         iri = self.address("praktijken", slug).iri if slug else self.base + "praktijken/_voorbeeld"
         address = Address("praktijken", iri, None)
-        data = {k: v for k, v in data.items() if k != "toestemming"}
-        return self._check(address, self._build(address, data, self._description(iri) if slug else []))
+        new = self._build(address, data, self._description(iri) if slug else [])
+        context = self._context(iri, ox.NamedNode(iri)) if slug else []
+        return for_one(context + new + self._local_concepts(), iri)
 
     def _new_places(self, triples: list[ox.Triple]) -> list[ox.Triple]:
         """Describe a wijk or buurt the data names for the first time (code, year, gemeente)."""
@@ -311,15 +331,16 @@ class Editor:
     def _local_concepts(self) -> list[ox.Triple]:
         return self.store.construct(named("editing/local_concept_triples").bind(graph=self.graph))
 
+    def _context(self, community: str, subject: ox.NamedNode) -> list[ox.Triple]:
+        """The community as stored, without the old description of the resource being written."""
+        context = describe(self.store, community)
+        stale = set(blank_closure(context, subject))
+        return [t for t in context if t not in stale]
+
     def _check(self, address: Address, new: list[ox.Triple]) -> list[Finding]:
         """SHACL on the community the write touches; violations refuse, warnings return."""
         community = address.community or (address.iri if address.kind == "praktijken" else None)
-        subject = ox.NamedNode(address.iri)
-        context: list[ox.Triple] = []
-        if community:
-            context = describe(self.store, community)
-            stale = set(blank_closure(context, subject))  # the resource's old description
-            context = [t for t in context if t not in stale]
+        context = self._context(community, ox.NamedNode(address.iri)) if community else []
         context += self._local_concepts()
         report = validate(context + new)
         if report.violations:

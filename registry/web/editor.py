@@ -1,30 +1,38 @@
 """Editor forms for a Werkplaats' staff (Dutch, English switchable), under /beheer.
 
-The forms post ordinary HTML form fields; `form_to_json` turns them into the API's
-JSON, and the same Editor service validates and writes, so a form and the API can
-never disagree. Errors are shown next to their field and summarised at the top,
-with focus on the first one; everything works with the keyboard and without
-JavaScript. With JavaScript, the reflection signals update while the editor types.
+A community and its meetings, reports and results are created, changed and deleted
+here. The forms post ordinary HTML fields; `registry.editing.forms` turns them into
+the API's JSON, and the same Editor service validates and writes with the same ETags
+and audit trail, so a form and the API can never disagree. Places, partners and
+networks are picked or typed by name (`registry.editing.picklists`) and stored as CBS
+codes and IRIs. Errors are shown next to their field and summarised at the top, each
+naming its field, with focus on the first one; a change someone else saved meanwhile
+is refused and shown, and nothing typed is lost. Everything works with the keyboard
+and without JavaScript; with it, the reflection signals follow every keystroke.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlparse
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 
-from registry.editing.messages import localised
+from registry.editing.forms import (NESTED_FORMS, Parsed, changed_fields, community_form_to_json,
+                                    community_json_to_form, form_id, form_position, nested_form_to_json,
+                                    nested_json_to_form, summary_fields)
+from registry.editing.messages import localised, reason
+from registry.editing.picklists import PickList, PickLists, pick_lists, places as place_choices
 from registry.editing.schemas import ATTENDANCE, Praktijk
 from registry.errors import BamboeError, InvalidInput, PreconditionFailed
 from registry.web import current_node
-from registry.web.auth import end_session, limiter, login_limit, login_required, start_session
+from registry.web.auth import end_session, limiter, login_limit, login_required, return_to, start_session
 from registry.web.feed import recent_changes
+from registry.web.i18n import LABELS, human_date, label
 
 blueprint = Blueprint("editor", __name__, url_prefix="/beheer")
-SPLIT = re.compile(r"[\s,;]+")
-LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 FORM_ORDER = list(Praktijk().fields)
+SHAPES = "https://w3id.org/lerende-praktijken/shapes#"
 
 
 # --- sign in and out ---------------------------------------------------------------
@@ -33,7 +41,7 @@ FORM_ORDER = list(Praktijk().fields)
 @limiter.limit(login_limit, methods=["POST"])
 def login():
     error = None
-    target = _safe_next(request.values.get("next"))
+    target = return_to(request.values.get("next"))
     if request.method == "POST":
         user = current_node().accounts.check_password(request.form.get("naam", ""), request.form.get("wachtwoord", ""))
         if user:
@@ -47,17 +55,6 @@ def login():
 def logout():
     end_session()
     return redirect("/")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only ever redirect within this node after login.
-
-    A path of this node: one leading slash, and no backslash or whitespace, which
-    browsers drop or read as a slash (`/\\evil.example`, `/\\t/evil.example` are `//evil.example`).
-    """
-    if target and LOCAL_PATH.fullmatch(target) and not urlparse(target).netloc:
-        return target
-    return url_for("editor.dashboard")
 
 
 # --- overview and audit -----------------------------------------------------------
@@ -78,8 +75,23 @@ def dashboard():
 @login_required(admin=True)
 def audit():
     before = request.args.get("voor", "")
-    changes = recent_changes(current_node().store, int(before) if before.isascii() and before.isdigit() else None)
-    return render_template("editor/audit.html", changes=changes)
+    node = current_node()
+    changes = recent_changes(node.store, int(before) if before.isascii() and before.isdigit() else None)
+    return render_template("editor/audit.html", changes=[_audit_row(c, node.settings["base_url"]) for c in changes])
+
+
+def _audit_row(change: dict, base: str) -> dict:
+    """One audit record in words: what happened to which kind of item, and its fields by their labels."""
+    path = change["object"].removeprefix(base)
+    parts = path.split("/")
+    kind = parts[2] if len(parts) == 4 and parts[2] in NESTED_FORMS else parts[0]
+    names, consent = summary_fields(change["summary"])
+    order = FORM_ORDER if kind == "praktijken" else list(NESTED_FORMS.get(kind, ()))
+    fields = [field_label(kind, name) for name in sorted(names, key=lambda name: form_position(kind, order, name))]
+    if consent is not None:
+        fields.append(f"{field_label(kind, 'toestemming')}: {consent}")
+    what = label(f"kind_{kind}") if f"kind_{kind}" in LABELS else label("kind_data")  # `bamboe load`: the whole graph
+    return {**change, "action": label(f"action_{change['type']}"), "kind": what, "fields": fields}
 
 
 # --- community form -----------------------------------------------------------------
@@ -100,81 +112,138 @@ def _community_form(slug: str | None):
     node = current_node()
     editor = node.editor
     address = editor.address("praktijken", slug) if slug else None
-    errors: dict[str, str] = {}
-    etag = ""
+    picks = _pick_lists(node, address.iri if address else None)
+    errors, differences, etag = {}, [], ""
     if request.method == "POST":
-        values, index = community_form_to_json(request.form)
+        parsed = community_form_to_json(request.form, picks)
         etag = request.form.get("etag", "")
         try:
-            data = editor.load("praktijken", values)
-            if address:
-                saved = editor.replace(address, data, g.user, f'"{etag}"')
-            else:
-                saved = editor.create("praktijken", data, g.user)
-            return redirect(url_for("editor.edit_community", slug=saved.iri.rsplit("/", 1)[-1], opgeslagen=1))
-        except InvalidInput as error:
-            errors = _form_errors(error, index)
+            saved, errors = _submit("praktijken", parsed, lambda data: (
+                editor.replace(address, data, g.user, f'"{etag}"') if address else editor.create("praktijken", data, g.user)))
+            if saved:
+                return redirect(url_for("editor.edit_community", slug=saved.iri.rsplit("/", 1)[-1], opgeslagen=1))
         except PreconditionFailed:
-            errors = {"": _text("conflict")}
+            current = editor.read(address)
+            etag, errors = current.etag, {"": label("conflict_saved")}
+            differences = _differences("praktijken", community_json_to_form(current.data, picks), request.form)
         form = request.form.to_dict(flat=False)
+        signals = editor.preview(parsed.data, slug)
     elif address:
         saved = editor.read(address)
-        etag = saved.etag
-        form = community_json_to_form(node.concepts, saved.data)
-    else:
-        form = {}
-    signals, facts = ([], {})
-    if address:
+        etag, form = saved.etag, community_json_to_form(saved.data, picks)
         signals = editor.signals(address.iri)
-        facts = _meeting_facts(editor, address)
+    else:
+        form, signals = {}, editor.preview({})
     return render_template(
-        "editor/community.html", form=form, errors=errors, etag=etag, slug=slug, signals=signals,
-        facts=facts, options=_options(node), saved=request.args.get("opgeslagen"),
-        children=editor.children(address.iri) if address else {},
-    ), 400 if errors else 200
+        "editor/community.html", kind="praktijken", form=form, errors=errors, etag=etag, slug=slug,
+        signals=signals, differences=differences, facts=_meeting_facts(editor, address) if address else {},
+        options=_options(node), picks=picks, saved=request.args.get("opgeslagen"),
+        changed=request.args.get("verwijderd"), children=_children(editor, address) if address else {},
+    ), _status(errors)
 
 
-@blueprint.post("/praktijken/<slug>/verwijderen")
+@blueprint.route("/praktijken/<slug>/verwijderen", methods=["GET", "POST"])
 @login_required()
 def delete_community(slug: str):
     editor = current_node().editor
     address = editor.address("praktijken", slug)
-    if request.form.get("bevestig") != "ja":
-        raise InvalidInput("Bevestig het verwijderen. Confirm the deletion.", fields=[{"name": "bevestig", "code": "required"}])
-    editor.delete(address, g.user, f'"{request.form.get("etag", "")}"')
-    return redirect(url_for("editor.dashboard", verwijderd=slug))
+    current, problem = editor.read(address), None
+    if request.method == "POST" and request.form.get("bevestig") == "ja":
+        try:
+            editor.delete(address, g.user, f'"{request.form.get("etag", "")}"')
+            flash(gettext("%(name)s is verwijderd.", name=current.data.get("naam", slug)))
+            return redirect(url_for("editor.dashboard"))
+        except PreconditionFailed:
+            current, problem = editor.read(address), label("conflict_deleted")
+    return render_template("editor/verwijderen.html", kind="praktijken", slug=slug, current=current,
+                           children=_children(editor, address), problem=problem), 409 if problem else 200
 
 
 # --- meetings, reports, results -----------------------------------------------------
 
-NESTED_FORMS = {
-    "bijeenkomsten": ("naam", "datum", "locatie", "plaats", "vorm", "aanwezigePerspectieven"),
-    "verslagen": ("bijeenkomst", "datum", "titel", "centraleVraag", "handelingsperspectieven", "meegelezen", "url"),
-    "resultaten": ("naam", "beschrijving", "datum", "leerlus"),
-}
+CHILD = "/praktijken/<slug>/<any(bijeenkomsten, verslagen, resultaten):kind>"
 
 
-@blueprint.route("/praktijken/<slug>/<any(bijeenkomsten, verslagen, resultaten):kind>/nieuw", methods=["GET", "POST"])
+@blueprint.route(CHILD + "/nieuw", methods=["GET", "POST"])
 @login_required()
 def new_child(slug: str, kind: str):
+    return _child_form(slug, kind, None)
+
+
+@blueprint.route(CHILD + "/<item>", methods=["GET", "POST"])
+@login_required()
+def edit_child(slug: str, kind: str, item: str):
+    return _child_form(slug, kind, item)
+
+
+def _child_form(slug: str, kind: str, item: str | None):
+    """Add or change a meeting, report or result: the same service, ETag and audit as the API."""
     node = current_node()
     editor = node.editor
     community = editor.address("praktijken", slug)
     parent = editor.read(community)
-    errors: dict[str, str] = {}
-    form: dict = {}
+    address = editor.address(kind, item, slug) if item else None
+    places = _places(node)
+    errors, differences, etag = {}, [], ""
     if request.method == "POST":
-        values = nested_form_to_json(kind, request.form)
+        parsed = nested_form_to_json(kind, request.form, places)
+        etag = request.form.get("etag", "")
         try:
-            data = editor.load(kind, values)
-            editor.create(kind, data, g.user, community=slug)
-            return redirect(url_for("editor.edit_community", slug=slug, opgeslagen=kind))
-        except InvalidInput as error:
-            errors = _form_errors(error, {})
+            saved, errors = _submit(kind, parsed, lambda data: editor.replace(address, data, g.user, f'"{etag}"')
+                                    if address else editor.create(kind, data, g.user, community=slug))
+            if saved:
+                return redirect(url_for("editor.edit_community", slug=slug, opgeslagen=kind) + f"#{kind}")
+        except PreconditionFailed:
+            current = editor.read(address)
+            etag, errors = current.etag, {"": label("conflict_saved")}
+            differences = _differences(kind, nested_json_to_form(kind, current.data, places), request.form)
         form = request.form.to_dict(flat=False)
-    return render_template(f"editor/{kind}.html", form=form, errors=errors, slug=slug, community=parent.data,
-                           options=_options(node), meetings=editor.children(community.iri)["bijeenkomsten"]), \
-        400 if errors else 200
+    elif address:
+        saved = editor.read(address)
+        etag, form = saved.etag, nested_json_to_form(kind, saved.data, places)
+    else:
+        form = {}
+    return render_template(f"editor/{kind}.html", kind=kind, form=form, errors=errors, etag=etag, slug=slug,
+                           item=item, community=parent.data, options=_options(node), places=places,
+                           differences=differences,
+                           meetings=_meeting_options(editor, community) if kind == "verslagen" else []), _status(errors)
+
+
+@blueprint.route(CHILD + "/<item>/verwijderen", methods=["GET", "POST"])
+@login_required()
+def delete_child(slug: str, kind: str, item: str):
+    """Confirm, then delete with the ETag read; a meeting takes its reports along, as in the API."""
+    node = current_node()
+    editor = node.editor
+    address = editor.address(kind, item, slug)
+    current, problem = editor.read(address), None
+    if request.method == "POST":
+        try:
+            editor.delete(address, g.user, f'"{request.form.get("etag", "")}"')
+            return redirect(url_for("editor.edit_community", slug=slug, verwijderd=kind) + f"#{kind}")
+        except PreconditionFailed:
+            current, problem = editor.read(address), label("conflict_deleted")
+    reports = [] if kind != "bijeenkomsten" else [
+        data for _, data in editor.children_data(address.community)["verslagen"] if data.get("bijeenkomst") == item]
+    shown = nested_json_to_form(kind, current.data, _places(node))
+    return render_template("editor/verwijderen.html", kind=kind, slug=slug, item=item, current=current,
+                           shown=[(field_label(kind, name), _readable(shown[name])) for name in NESTED_FORMS[kind]
+                                  if shown.get(name)],
+                           reports=reports, problem=problem), 409 if problem else 200
+
+
+def _children(editor, community) -> dict:
+    """The community's meetings, reports and results for its edit page, newest first."""
+    found = editor.children_data(community.iri)
+    return {kind: sorted(items, key=lambda pair: str(pair[1].get("datum", "")), reverse=True)
+            for kind, items in found.items()}
+
+
+def _meeting_options(editor, community) -> list[tuple[str, str]]:
+    """(id, "3 maart 2026 – Titel") of the community's meetings, for the report form."""
+    meetings = editor.children_data(community.iri)["bijeenkomsten"]
+    return [(slug, " – ".join(filter(None, [human_date(data.get("datum")), data.get("naam")])))
+            for slug, data in sorted(meetings, key=lambda pair: str(pair[1].get("datum", "")), reverse=True)]
 
 
 # --- live signals -------------------------------------------------------------------
@@ -182,148 +251,100 @@ def new_child(slug: str, kind: str):
 @blueprint.post("/signalen")
 @login_required()
 def preview_signals():
-    """The reflection signals the community form would have if saved now (no write)."""
-    editor = current_node().editor
-    values, index = community_form_to_json(request.form)
+    """The reflection signals the community form would have if saved now (no write).
+
+    Fields that are not valid yet are left out, so the signals are true for the rest
+    of the form at every moment; the field errors show when the form is saved.
+    """
+    node = current_node()
     slug = request.form.get("slug") or None
-    lang = g.get("lang", "nl")
+    iri = node.editor.address("praktijken", slug).iri if slug else None
+    parsed = community_form_to_json(request.form, _pick_lists(node, iri))
+    lang = _lang()
+    return jsonify(signalen=[{"regel": SHAPES + signal.key, "titel": signal.label.get(lang) or signal.label["nl"],
+                              "bericht": signal.message.get(lang) or signal.message["nl"]}
+                             for signal in node.editor.preview(parsed.data, slug)])
+
+
+# --- forms, errors and labels ---------------------------------------------------------
+
+def _submit(kind: str, parsed: Parsed, write):
+    """Validate the form's JSON as the API does, then write it: (saved, {}) or (None, field errors)."""
+    editor = current_node().editor
     try:
-        data = editor.load("praktijken", values)
-        warnings = editor.preview(data, slug)
+        data = editor.load(kind, parsed.data)
+        if parsed.unresolved:
+            raise InvalidInput("Some rows name nothing this node knows.", fields=[])
+        return write(data), {}
     except InvalidInput as error:
-        return jsonify(signalen=[], fouten=_form_errors(error, index))
-    return jsonify(signalen=[{"regel": w.shape, "bericht": w.message_en if lang == "en" else w.message_nl}
-                             for w in warnings], fouten={})
+        return None, _form_errors(kind, error, parsed)
 
 
-# --- form <-> JSON ------------------------------------------------------------------
-
-COMMUNITY_TEXT = ("naam", "alternatieveNaam", "beschrijving", "gedeeldeVraag", "aansluiten", "website",
-                  "startdatum", "einddatum", "soort", "niveau", "status", "toestemming")
-
-
-def community_form_to_json(form) -> tuple[dict, dict]:
-    """Form fields -> API JSON, and where each participation row came from (for errors)."""
-    data: dict = {}
-    for name in COMMUNITY_TEXT:
-        value = form.get(name, "").strip()
-        if value:
-            data[name] = value
-    for name in ("themas", "kennis"):
-        chosen = [v for v in form.getlist(name) if v]
-        if chosen or name == "themas":
-            data[name] = chosen
-    for name in ("plaatsen", "onderdeelVan", "partners"):
-        listed = [v for v in SPLIT.split(form.get(name, "").strip()) if v]
-        if listed:
-            data[name] = [v.upper() for v in listed] if name == "plaatsen" else listed
-    if form.get("frequentieWeken", "").strip():
-        data["frequentieWeken"] = _number(form["frequentieWeken"])
-    if form.get("vertrouwelijkheidsafspraken") in ("ja", "nee"):
-        data["vertrouwelijkheidsafspraken"] = form["vertrouwelijkheidsafspraken"] == "ja"
-    contact = {k: form.get(f"contact-{k}", "").strip() for k in ("naam", "email")}
-    if any(contact.values()):
-        data["contact"] = {k: v for k, v in contact.items() if v}
-    rows, index = [], {}
-    for key in form.getlist("perspectief"):
-        count = form.get(f"aantal-{key}", "").strip()
-        roles = form.getlist(f"rollen-{key}")
-        if count or roles:
-            index[len(rows)] = key
-            row = {"perspectief": form.get(f"iri-{key}", "")}
-            if count:
-                row["aantal"] = _number(count)
-            if roles:
-                row["rollen"] = roles
-            rows.append(row)
-    if rows:
-        data["deelname"] = rows
-    return data, index
+def _form_errors(kind: str, error: BamboeError, parsed: Parsed) -> dict[str, str]:
+    """Field errors keyed by the form field's id, in form order (rows by their position)."""
+    lang = _lang()
+    out = {where: reason(code, lang) for where, code in parsed.unresolved.items()}
+    for item in localised(error.context.get("fields", []), lang):
+        out.setdefault(form_id(item["name"], parsed), item["reason"])
+    order = FORM_ORDER if kind == "praktijken" else [*NESTED_FORMS[kind], "toestemming"]
+    return dict(sorted(out.items(), key=lambda pair: form_position(kind, order, pair[0])))
 
 
-def community_json_to_form(concepts, data: dict) -> dict:
-    """Stored community -> the form's field values (lists, as request.form would give)."""
-    form: dict = {}
-    for name in COMMUNITY_TEXT:
-        if data.get(name) is not None:
-            form[name] = [str(data[name])]
-    for name in ("themas", "kennis"):
-        form[name] = list(data.get(name, []))
-    for name in ("plaatsen", "onderdeelVan", "partners"):
-        if data.get(name):
-            form[name] = [" ".join(data[name])]
-    if data.get("frequentieWeken"):
-        form["frequentieWeken"] = [str(data["frequentieWeken"])]
-    if "vertrouwelijkheidsafspraken" in data:
-        form["vertrouwelijkheidsafspraken"] = ["ja" if data["vertrouwelijkheidsafspraken"] else "nee"]
-    for key in ("naam", "email"):
-        if (data.get("contact") or {}).get(key):
-            form[f"contact-{key}"] = [data["contact"][key]]
-    for row in data.get("deelname", []):
-        key = row["perspectief"].rstrip("/").rsplit("/", 1)[-1]
-        if "aantal" in row:
-            form[f"aantal-{key}"] = [str(row["aantal"])]
-        form[f"rollen-{key}"] = list(row.get("rollen", []))
-    return form
+def _status(errors: dict) -> int:
+    """409 when someone else's change refused the save (its message has no field), 400 for field errors."""
+    return 409 if "" in errors else 400 if errors else 200
 
 
-def nested_form_to_json(kind: str, form) -> dict:
-    data: dict = {}
-    for name in NESTED_FORMS[kind]:
-        if name == "aanwezigePerspectieven":
-            chosen = form.getlist(name)
-            if chosen:
-                data[name] = chosen
-        elif name == "handelingsperspectieven":
-            lines = [line.strip() for line in form.get(name, "").splitlines() if line.strip()]
-            if lines:
-                data[name] = lines
-        elif name == "meegelezen":
-            if form.get(name) in ("ja", "nee"):
-                data[name] = form[name] == "ja"
+def _differences(kind: str, current: dict, posted) -> list[tuple[str, str]]:
+    """(label, stored value) of each field where what is stored now differs from what was posted."""
+    return [(error_label(kind, name), _readable(now)) for name, now in changed_fields(current, posted)]
+
+
+def _readable(values: list[str]) -> str:
+    """Form values as people read them: concepts by their label, ja/nee and dates in words."""
+    concepts = current_node().concepts.all()
+    lang = _lang()
+    words = []
+    for value in values:
+        if value in concepts:
+            words.append(concepts[value].label(lang))
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            words.append(human_date(value))
         else:
-            value = form.get(name, "").strip()
-            if value:
-                data[name] = value.upper() if name == "plaats" else value
-    if form.get("toestemming", "").strip():
-        data["toestemming"] = form["toestemming"].strip()
-    return data
+            words.append(label(value) if value in ATTENDANCE or value in ("ja", "nee") else value)
+    return ", ".join(words)
 
 
-def _number(raw: str):
-    raw = raw.strip()
-    return int(raw) if raw.isascii() and raw.isdigit() else raw  # "²".isdigit() is True, int("²") fails
+def field_label(kind: str, name: str) -> str:
+    """A form field's label by its API (or form) name; a kind may name a field its own way."""
+    for key in (f"field_{kind}_{name}", f"field_{name}"):
+        if key in LABELS:
+            return label(key)
+    return name
 
 
-def _form_errors(error: BamboeError, index: dict) -> dict[str, str]:
-    """Field errors keyed by the form field's id (participation rows by perspective)."""
-    out: dict[str, str] = {}
-    for item in localised(error.context.get("fields", []), g.get("lang", "nl")):
-        name = item["name"]
-        match = re.match(r"^deelname\[(\d+)\]\.?(\w*)", name)
-        if match and int(match.group(1)) in index:
-            key = index[int(match.group(1))]
-            name = f"{'rollen' if match.group(2) == 'rollen' else 'aantal'}-{key}"
-        elif name.startswith("contact."):
-            name = "contact-" + name.split(".", 1)[1]
-        else:
-            name = re.sub(r"\[\d+\].*$", "", name)
-        out.setdefault(name, item["reason"])
-    return dict(sorted(out.items(), key=lambda pair: _form_position(pair[0])))
+def error_label(kind: str, field_id: str) -> str:
+    """The label of the field an error is about, including a row and a perspective's count or roles."""
+    if field_id.startswith(("aantal-", "rollen-")):
+        which, key = field_id.split("-", 1)
+        names = {iri.rstrip("/").rsplit("/", 1)[-1]: text for iri, text in _options(current_node())["perspectief"]}
+        return f"{field_label(kind, which)}: {names.get(key, key)}"
+    stem = re.sub(r"-\d+$", "", field_id)
+    if kind == "praktijken" and f"row_{stem}" in LABELS:
+        return label(f"row_{stem}")
+    return field_label(kind, stem)
 
 
-def _form_position(name: str) -> int:
-    """Where a form field sits in the form (the schema lists fields in form order)."""
-    order = FORM_ORDER
-    stem = "deelname" if name.startswith(("aantal-", "rollen-")) else name.split("-")[0]
-    return order.index(stem) if stem in order else len(order)
+@blueprint.context_processor
+def _editor_helpers() -> dict:
+    return {"field_label": field_label, "error_label": error_label}
 
 
 def _options(node) -> dict:
-    lang = g.get("lang", "nl")
+    lang = _lang()
     options = {scheme: node.concepts.options(scheme, lang)
                for scheme in ("soort", "thema", "perspectief", "kennis", "niveau", "rol", "leerlus", "status")}
-    options["vorm"] = list(ATTENDANCE)
+    options["vorm"] = [(word, label(word)) for word in ATTENDANCE]
     return options
 
 
@@ -338,13 +359,19 @@ def _meeting_facts(editor, address) -> dict:
             "last": past[-1].isoformat() if past else None, "next": future[0].isoformat() if future else None}
 
 
-def _text(key: str) -> str:
-    from registry.web.i18n import label
-    return label(key)
+def _pick_lists(node, community: str | None) -> PickLists:
+    """Places, partners and networks this node knows, written in the page's language."""
+    return pick_lists(node.store, node.editor.graph, _lang(), community, _place_words())
 
 
-@blueprint.app_template_filter("tuple_with_label")
-def _tuple_with_label(value: str) -> tuple[str, str]:
-    """(value, its translated label when there is one): pick-list options from plain words."""
-    from registry.web.i18n import label
-    return value, label(value)
+def _places(node) -> PickList:
+    return place_choices(node.store, _place_words())
+
+
+def _place_words() -> dict[str, str]:
+    return {"provincie": gettext("Provincie %(name)s"), "wijk": gettext("Wijk in %(gemeente)s"),
+            "buurt": gettext("Buurt in %(gemeente)s")}
+
+
+def _lang() -> str:
+    return g.get("lang", "nl")

@@ -48,6 +48,37 @@ LABELS = {
     "links_nearby": _l("In de buurt, op hetzelfde niveau"),
     "why_part_of": _l("is er onderdeel van"), "why_theme": _l("zelfde thema"),
     "why_partner": _l("gedeelde partner"),
+    # the editor: what was changed and by whom (the audit page), and its form fields by API name
+    "conflict_saved": _l("Iemand anders heeft dit intussen gewijzigd. Je wijziging is niet opgeslagen, maar staat "
+                         "nog in het formulier. Hieronder staat wat er nu anders is opgeslagen: neem over wat je "
+                         "wilt houden en sla opnieuw op."),
+    "conflict_deleted": _l("Iemand anders heeft dit intussen gewijzigd; er is niets verwijderd. Bekijk hieronder "
+                           "hoe het er nu uitziet en bevestig opnieuw als je het nog steeds wilt verwijderen."),
+    "action_Create": _l("aangemaakt"), "action_Update": _l("gewijzigd"), "action_Delete": _l("verwijderd"),
+    "kind_praktijken": _l("Lerende praktijk"), "kind_bijeenkomsten": _l("Bijeenkomst"),
+    "kind_verslagen": _l("Verslag"), "kind_resultaten": _l("Resultaat"), "kind_begrippen": _l("Begrip"),
+    "kind_data": _l("Gegevens"),
+    "field_naam": _l("Naam"), "field_alternatieveNaam": _l("Andere naam"), "field_soort": _l("Soort"),
+    "field_niveau": _l("Niveau"), "field_status": _l("Status"), "field_themas": _l("Thema's"),
+    "field_gedeeldeVraag": _l("Gedeelde vraag"), "field_beschrijving": _l("Beschrijving"),
+    "field_plaatsen": _l("Plaats"), "row_plaatsen": _l("Gemeente of provincie"), "row_wijken": _l("Wijk of buurt"),
+    "row_partners": _l("Partner"), "row_onderdeelVan": _l("Netwerk"),
+    "field_startdatum": _l("Startdatum"), "field_einddatum": _l("Einddatum"),
+    "field_frequentieWeken": _l("Afgesproken frequentie"),
+    "field_vertrouwelijkheidsafspraken": _l("Vertrouwelijkheidsafspraken"), "field_kennis": _l("Soorten kennis"),
+    "field_deelname": _l("Wie doen er mee"), "field_aansluiten": _l("Meedoen"), "field_contact": _l("Contact"),
+    "field_contact-naam": _l("Naam van het contactpunt"),
+    "field_contact-email": _l("E-mailadres van het contactpunt"), "field_website": _l("Website"),
+    "field_onderdeelVan": _l("Onderdeel van"), "field_partners": _l("Partners"),
+    "field_toestemming": _l("Vastgelegde toestemming"), "field_aantal": _l("Aantal"), "field_rollen": _l("Rollen"),
+    "field_datum": _l("Datum"), "field_bijeenkomsten_naam": _l("Titel"), "field_locatie": _l("Locatie"),
+    "field_plaats": _l("Plaats"), "field_vorm": _l("Vorm"),
+    "field_aanwezigePerspectieven": _l("Aanwezige perspectieven"), "field_bijeenkomst": _l("Bijeenkomst"),
+    "field_verslagen_datum": _l("Gedeeld op"), "field_titel": _l("Titel"), "field_centraleVraag": _l("Centrale vraag"),
+    "field_handelingsperspectieven": _l("Handelingsperspectieven"),
+    "field_meegelezen": _l("Meegelezen door een lid"), "field_url": _l("Webadres"), "field_leerlus": _l("Leerlus"),
+    "field_label": _l("Naam (Nederlands)"), "field_labelEn": _l("Naam (Engels)"),
+    "field_definitie": _l("Definitie"), "field_breder": _l("Breder begrip"),
 }
 
 

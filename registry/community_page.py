@@ -17,11 +17,17 @@ MODES = {
 }
 
 
-def community_page(d: Description, iri: str, labels: Labels, signals: list[Signal], lang: str) -> dict:
-    """Everything the community template needs, as plain values."""
+def community_page(d: Description, iri: str, labels: Labels, signals: list[Signal], lang: str,
+                   today: dt.date | None = None) -> dict:
+    """Everything the community template needs, as plain values.
+
+    Meetings after `today` are planned, not held, and a report dated after it is not
+    shared yet: neither is shown as done.
+    """
     label = lambda term: labels.label(term.value, lang)  # noqa: E731
-    today = dt.date.today().isoformat()
+    today = (today or dt.date.today()).isoformat()
     meetings = sorted(d.objects(iri, "lp:hasMeeting"), key=lambda m: d.text(m, "schema:startDate"), reverse=True)
+    held = lambda m: d.text(m, "schema:startDate")[:10] <= today  # noqa: E731
     return {
         "iri": iri,
         "name": d.text(iri, "schema:name", lang),
@@ -42,8 +48,8 @@ def community_page(d: Description, iri: str, labels: Labels, signals: list[Signa
         ],
         "knowledge": [label(k) for k in d.objects(iri, "lp:knowledgeKind")],
         "interval": d.text(iri, "lp:meetingIntervalWeeks"),
-        "meetings": [_meeting(d, m, label, lang) for m in meetings if d.text(m, "schema:startDate") <= today],
-        "planned": [_meeting(d, m, label, lang) for m in reversed(meetings) if d.text(m, "schema:startDate") > today],
+        "meetings": [_meeting(d, m, label, lang, today) for m in meetings if held(m)],
+        "planned": [_meeting(d, m, label, lang, today) for m in reversed(meetings) if not held(m)],
         "results": [
             {"iri": r.value, "name": d.text(r, "schema:name", lang), "description": d.text(r, "schema:description", lang),
              "date": d.text(r, "dct:date"), "loop": ", ".join(label(x) for x in d.objects(r, "lp:learningLoop"))}
@@ -67,8 +73,9 @@ def community_page(d: Description, iri: str, labels: Labels, signals: list[Signa
     }
 
 
-def _meeting(d: Description, meeting: ox.NamedNode, label, lang: str) -> dict:
-    reports = d.subjects_with("lp:reportsOn", meeting)
+def _meeting(d: Description, meeting: ox.NamedNode, label, lang: str, today: str) -> dict:
+    held = d.text(meeting, "schema:startDate")[:10] <= today
+    reports = [r for r in d.subjects_with("lp:reportsOn", meeting) if held and d.text(r, "dct:issued")[:10] <= today]
     mode = d.text(meeting, "schema:eventAttendanceMode")
     return {
         "iri": meeting.value,

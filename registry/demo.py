@@ -66,7 +66,7 @@ def prepare(folder: Path, demo: DemoNode, port: int, fresh: bool, national_base:
     if accounts.user(DEMO_USER) is None:
         accounts.add_user(DEMO_USER, DEMO_PASSWORD, "admin")
     example = data_dir / demo.example
-    text = (vocab.HERE / "examples" / demo.example).read_text(encoding="utf-8")
+    text = vocab.example_text(vocab.HERE / "examples" / demo.example)  # dates moved to today
     example.write_text(text.replace(EXAMPLE_NATIONAL_BASE, national_base or EXAMPLE_NATIONAL_BASE), encoding="utf-8")
     store = EmbeddedStore(data_dir / "store")
     try:

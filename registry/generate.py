@@ -50,11 +50,11 @@ def integer(value: int, kind: str = "xsd:integer") -> ox.Literal:
     return ox.Literal(str(value), datatype=n(kind))
 
 
-def generate_triples(base_url: str, count: int, seed: int = 1) -> list[ox.Triple]:
-    """Triples for `count` communities under `base_url`."""
+def generate_triples(base_url: str, count: int, seed: int = 1, today: dt.date | None = None) -> list[ox.Triple]:
+    """Triples for `count` communities under `base_url`, dated relative to `today`."""
     rng = random.Random(seed)
     base = base_url.rstrip("/") + "/"
-    today = dt.date.today()
+    today = today or dt.date.today()
     triples: list[ox.Triple] = []
     add = lambda s, p, o: triples.append(ox.Triple(s, n(p) if isinstance(p, str) else p, o))  # noqa: E731
     for partner in PARTNERS:
@@ -107,6 +107,7 @@ def _community(add, rng: random.Random, base: str, i: int, today: dt.date) -> No
 
 
 def _meetings(add, rng: random.Random, community: ox.NamedNode, start: dt.date, today: dt.date) -> None:
+    """One to three meetings from some months ago; later ones may be planned, never reported on."""
     day = max(start, today - dt.timedelta(days=rng.randint(20, 200)))
     for _ in range(rng.randint(1, 3)):
         meeting = ox.NamedNode(f"{community.value}/bijeenkomsten/{day.isoformat()}")
@@ -116,10 +117,12 @@ def _meetings(add, rng: random.Random, community: ox.NamedNode, start: dt.date, 
         add(meeting, "schema:eventAttendanceMode", n(rng.choice(["schema:OfflineEventAttendanceMode"] * 3 + [
             "schema:OnlineEventAttendanceMode"])))
         if day < today and rng.random() < 0.7:
-            report = ox.NamedNode(f"{community.value}/verslagen/{day.isoformat()}")
-            add(report, "rdf:type", n("lp:AnalyticReport"))
-            add(report, "lp:reportsOn", meeting)
-            add(report, "dct:issued", date(day + dt.timedelta(days=rng.choice([2, 5, 6, 9, 14]))))
+            issued = day + dt.timedelta(days=rng.choice([2, 5, 6, 9, 14]))
+            if issued <= today:  # a report dated after today has not been shared yet
+                report = ox.NamedNode(f"{community.value}/verslagen/{day.isoformat()}")
+                add(report, "rdf:type", n("lp:AnalyticReport"))
+                add(report, "lp:reportsOn", meeting)
+                add(report, "dct:issued", date(issued))
         day += dt.timedelta(weeks=rng.choice([3, 4, 6]))
 
 

@@ -1,6 +1,8 @@
 """The node's description of itself: the Werkplaats (ORG), a DCAT catalog, VoID counts."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pyoxigraph as ox
 
 import vocab
@@ -22,6 +24,17 @@ def counts(store: Store) -> dict[str, int]:
     result = {name: found.get(name, 0) for name in CLASSES}
     result["triples"] = int(store.select(named("node/triples").text)[0]["triples"].value)
     return result
+
+
+def happened(store: Store, today: dt.date) -> dict[str, int]:
+    """Counts for people: communities, and the meetings, reports and results that have taken place.
+
+    A meeting dated after `today` is planned, not held; a report dated after it (or on a
+    meeting not yet held) is not shared. VoID keeps `counts`, which describe the dataset.
+    """
+    found = {row["key"].value: int(row["n"].value)
+             for row in store.select(named("node/happened").bind(today=ox.Literal(today.isoformat())))}
+    return {name: found.get(name, 0) for name in CLASSES}
 
 
 def graph_stats(store: Store) -> dict[str, dict[str, int]]:

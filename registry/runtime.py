@@ -13,10 +13,11 @@ from registry.accounts import Accounts
 from registry.communities import CommunityIndex
 from registry.editing.concepts import ConceptCatalogue
 from registry.editing.service import Editor
+from registry.errors import StoreError
 from registry.labels import Labels
 from registry.sandbox import QueryPool
 from registry.signals import SignalIndex
-from registry.store import EmbeddedStore, Store, remote_store
+from registry.store import EmbeddedStore, Store, remote_store, vocabulary
 from registry.store.remote import RemoteStore
 from registry.store.server import OxigraphServer
 from registry.views.federation import FederationIndex
@@ -36,8 +37,9 @@ class Node:
     pool: QueryPool = field(init=False)
 
     def __post_init__(self):
-        self.index = CommunityIndex(self.store)
+        self._install_vocabulary()
         self.labels = Labels(self.store)
+        self.index = CommunityIndex(self.store, self.labels.label)
         self.signals = SignalIndex(self.store)
         self.snapshots = Snapshots(self.store, self.data_dir / "run")
         self.accounts = Accounts(self.data_dir)
@@ -54,6 +56,13 @@ class Node:
             self.hub = Hub(s, self.data_dir, self.store)
         self.federation = FederationIndex(self.store, self.hub.view_members(), self.signals) if self.hub else None
         self.scheduler = None
+
+    def _install_vocabulary(self) -> None:
+        """Give the store the shipped vocabulary the signals follow (a private graph; see store.vocabulary)."""
+        try:
+            vocabulary.install(self.store)
+        except StoreError as error:  # the store is down: the signals install it when it is back
+            log.warning("could not install the vocabulary graph yet: %s", error.detail)
 
     def start_schedule(self) -> bool:
         """Start harvesting on a schedule, unless another process of this hub already does."""

@@ -5,10 +5,18 @@ One source of truth: each signal is a SHACL-SPARQL constraint in
 module runs the same SELECT queries on Oxigraph with `$this` unbound, which yields
 every community the signal applies to in one query. Results are cached per store
 generation and day, since some signals depend on today's date.
+
+Some signals follow the vocabulary (a perspective's `lp:bringsKnowledge`, `skos:broader`
+between shared concepts), so they run with the shipped vocabulary beside the data: in
+the store's private vocabulary graph (`registry.store.vocabulary`), or added to the one
+community's triples in `for_one`. Today is passed in, never read from the query's clock:
+the shapes' `STRDT(SUBSTR(STR(NOW()), 1, 10), xsd:date)` is replaced by the given date,
+so what counts as past is the same for the signals, the dashboard and the tests.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,8 +25,12 @@ import rdflib
 from rdflib.namespace import RDFS, SH
 
 import vocab
-from registry.store import Store
+from registry.store import Store, vocabulary
 from registry.store.cache import PerGeneration
+
+TODAY = "STRDT(SUBSTR(STR(NOW()), 1, 10), xsd:date)"
+"""How every shape writes today (the convention in vocab/shapes/recommended.ttl)."""
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
 @dataclass(frozen=True)
@@ -27,6 +39,10 @@ class Signal:
     label: dict[str, str]
     message: dict[str, str]
     query: str
+
+    def on(self, today: dt.date) -> str:
+        """The query with today fixed to the given date."""
+        return self.query.replace(TODAY, str(ox.Literal(today.isoformat(), datatype=XSD_DATE)))
 
 
 @cache
@@ -56,8 +72,8 @@ def signals() -> tuple[Signal, ...]:
 class SignalIndex:
     """Which signals apply to which community, recomputed when data or day changes."""
 
-    def __init__(self, store: Store):
-        self._by_community = PerGeneration(store, compute, extra_key=dt.date.today)
+    def __init__(self, store: Store, today: Callable[[], dt.date] = dt.date.today):
+        self._by_community = PerGeneration(store, lambda s: compute(s, today()), extra_key=today)
 
     def for_community(self, community: str) -> list[Signal]:
         return self.all().get(community, [])
@@ -66,15 +82,18 @@ class SignalIndex:
         return self._by_community.get()
 
 
-def compute(store: Store) -> dict[str, list[Signal]]:
+def compute(store: Store, today: dt.date | None = None) -> dict[str, list[Signal]]:
+    """Every community's signals, with the shipped vocabulary installed in the store first."""
+    vocabulary.install(store)
+    today = today or dt.date.today()
     by_community: dict[str, list[Signal]] = {}
     for signal in signals():
-        for row in store.select(signal.query):
+        for row in store.select(signal.on(today)):
             by_community.setdefault(row["this"].value, []).append(signal)
     return by_community
 
 
-def for_one(triples: list[ox.Triple], community: str) -> list[Signal]:
+def for_one(triples: list[ox.Triple], community: str, today: dt.date | None = None) -> list[Signal]:
     """The signals of one community, computed over its own description only.
 
     `triples` is what `communities.describe` gives plus the node's own concepts; the
@@ -82,16 +101,9 @@ def for_one(triples: list[ox.Triple], community: str) -> list[Signal]:
     any write; one API read or edit needs one, and a store this small answers every
     signal query in milliseconds whatever the size of the node.
     """
+    today = today or dt.date.today()
     small = ox.Store()
-    small.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in _vocabulary_triples())
+    small.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in vocabulary.triples())
     small.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     values = f"WHERE {{ VALUES $this {{ {ox.NamedNode(community)} }} "
-    return [signal for signal in signals() if list(small.query(signal.query.replace("WHERE {", values, 1)))]
-
-
-@cache
-def _vocabulary_triples() -> tuple[ox.Triple, ...]:
-    found = []
-    for path in [vocab.ontology_file(), *vocab.concept_files()]:
-        found += [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
-    return tuple(found)
+    return [signal for signal in signals() if list(small.query(signal.on(today).replace("WHERE {", values, 1)))]

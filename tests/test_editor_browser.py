@@ -156,7 +156,7 @@ def test_community_form_error_fix_save_and_find_it_publicly(editing_node, editor
 
     # The public list finds it by a search, and its public page shows it.
     page.goto(base + "praktijken")
-    search = page.get_by_label("Zoek op naam, vraag of beschrijving")
+    search = page.get_by_label("Zoek op naam, vraag, beschrijving, thema of plaats")
     search.fill(fragment)
     search.press("Enter")
     page.wait_for_url(re.compile(r"/praktijken\?.*q=" + fragment))

@@ -7,6 +7,8 @@ Data only: the ontology (`def/`), SKOS concept schemes (`concepts/`), SHACL shap
 from __future__ import annotations
 
 import json
+import re
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -77,3 +79,24 @@ def context() -> dict:
 def all_turtle_files() -> list[Path]:
     """Every vocabulary file a node publishes: ontology, schemes and shapes."""
     return [ontology_file(), *concept_files(), core_shapes_file(), recommended_shapes_file()]
+
+
+EXAMPLES_WRITTEN_ON = date(2026, 12, 3)
+"""The day the example files describe as today: their past meetings are held, later ones planned."""
+_DATE_LITERAL = re.compile(r'"(\d{4}-\d{2}-\d{2})(T[^"]*)?"\^\^xsd:(date|dateTime)\b')
+
+
+def example_text(path: Path, today: date | None = None) -> str:
+    """An example file with its dates moved by whole weeks so that `today` looks like the day it
+    was written: the demo and the tests stay alive (recent meetings, planned ones, reports a
+    week after) however long after that day they run. Weekdays stay the same."""
+    text = path.read_text(encoding="utf-8")
+    weeks = ((today or date.today()) - EXAMPLES_WRITTEN_ON).days // 7
+    if weeks == 0:
+        return text
+    shift = timedelta(weeks=weeks)
+
+    def moved(match: re.Match) -> str:
+        day = date.fromisoformat(match.group(1)) + shift
+        return f'"{day.isoformat()}{match.group(2) or ""}"^^xsd:{match.group(3)}'
+    return _DATE_LITERAL.sub(moved, text)

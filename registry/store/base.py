@@ -19,7 +19,8 @@ from registry.queries import insert_data, named
 META_GRAPH = "urn:bamboe:meta"
 """Graph holding the store's change token; never dumped or published."""
 PRIVATE_GRAPHS = "urn:bamboe:"
-"""Graphs named under this prefix (meta, audit) are the node's own business: never dumped."""
+"""Graphs named under this prefix (meta, audit, vocab) are the node's own business: never
+dumped, counted, harvested or shown to public queries."""
 
 Solution = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 
@@ -51,7 +52,7 @@ class Store(ABC):
 
     @abstractmethod
     def dump(self, graphs: Iterable[str] | None = None) -> bytes:
-        """Return the given named graphs (default: all but the meta graph) as N-Quads."""
+        """Return the given named graphs (default: all but the private graphs) as N-Quads."""
 
     state_ttl = 0.5
     """Seconds a read of the change token is reused; this process's own writes reset it."""

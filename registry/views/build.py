@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
+from registry.communities import Label, search
 from registry.editing.concepts import shared_concepts
 from registry.errors import BamboeError, NotFound
 from registry.places import is_cbs_code, place_iri
 from registry.views import reflection
-from registry.views.federation import Community, Federation, fold
+from registry.views.federation import Community, Federation
 from registry.views.links import Link, links
 
 MAX_QUERY_TEXT = 200
@@ -36,6 +37,10 @@ class Context:
     label: Callable[[str], str]  # IRI -> label in the reader's language
     today: dt.date = field(default_factory=dt.date.today)
     recent: list[dict] = field(default_factory=list)  # harvest runs that changed something
+    labels: Label | None = None  # (IRI, language) -> label: the search looks in Dutch and English labels
+
+    def search_label(self, iri: str, lang: str) -> str:
+        return self.labels(iri, lang) if self.labels else self.label(iri)
 
 
 def view_url(kind: str, key: str = "", filters: dict | None = None) -> str:
@@ -63,20 +68,11 @@ def read_filters(args) -> dict[str, str]:
     return filters
 
 
-def select(communities: list[Community], filters: dict[str, str]) -> list[Community]:
-    """The communities that pass every filter (the words of `q` folded once, not per community)."""
-    words = sorted(set(fold(filters.get("q", "")).split()))
+def select(ctx: Context, communities: list[Community], filters: dict[str, str]) -> list[Community]:
+    """The communities that pass every filter; `q` is the search a node's list uses too."""
     facets = [(name, wanted) for name, wanted in filters.items() if name != "q"]
-    found = []
-    for community in communities:
-        if any(wanted not in community.facet_values(name) for name, wanted in facets):
-            continue
-        if words:
-            haystack = fold(" ".join(community.all("name") + community.all("question")))
-            if not all(word in haystack for word in words):
-                continue
-        found.append(community)
-    return found
+    found = [c for c in communities if all(wanted in c.facet_values(name) for name, wanted in facets)]
+    return search(found, filters.get("q", ""), ctx.search_label)
 
 
 def directory(ctx: Context) -> dict:
@@ -103,7 +99,7 @@ def _tally(communities: list[Community]) -> tuple[Counter, Counter, Counter]:
 
 def national(ctx: Context, filters: dict) -> dict:
     fed = ctx.federation
-    found = select(fed.communities, filters)
+    found = select(ctx, fed.communities, filters)
     regions = fed.regions
     view = _view(ctx, "landelijk", "", "Landelijk overzicht", filters, [("all", found)])
     per_region = _tally(found)[0]
@@ -128,16 +124,16 @@ def regional(ctx: Context, member_id: str, filters: dict) -> dict:
                        + ", ".join(fed.members))
     area = {code for code in member.area if code.startswith("GM")}
     mine = [c for c in fed.communities if member_id in {s.node for s in c.sources}]
-    own = select(mine, filters)
+    own = select(ctx, mine, filters)
     theirs = {c.iri for c in mine}
-    nearby = select([c for c in fed.communities if c.iri not in theirs and area & set(c.gemeenten)], filters)
+    nearby = select(ctx, [c for c in fed.communities if c.iri not in theirs and area & set(c.gemeenten)], filters)
     wholes: dict[str, Community] = {}
     for community in mine:  # the national networks its communities name as dct:isPartOf
         for target in community.all("part_of"):
             whole = fed.get(target)
             if whole is not None and whole.level == "landelijk":
                 wholes.setdefault(whole.iri, whole)
-    national_ones = select(list(wholes.values()), filters)
+    national_ones = select(ctx, list(wholes.values()), filters)
     view = _view(ctx, "regio", member_id, member.name, filters,
                  [("own", own), ("area", nearby), ("national", national_ones)])
     view["member"] = {"id": member.id, "name": member.name, "level": member.level, "area": list(member.area)}
@@ -151,7 +147,7 @@ def regional(ctx: Context, member_id: str, filters: dict) -> dict:
 def municipal(ctx: Context, code: str, filters: dict) -> dict:
     code = _code(code, "GM")
     fed = ctx.federation
-    found = select([c for c in fed.communities if code in c.gemeenten], filters)
+    found = select(ctx, [c for c in fed.communities if code in c.gemeenten], filters)
     view = _view(ctx, "gemeente", code, ctx.label(place_iri(code)), filters, [("all", found)])
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
@@ -164,7 +160,7 @@ def neighbourhood(ctx: Context, code: str, filters: dict) -> dict:
     code = _code(code, "WK")
     fed = ctx.federation
     gemeente = "GM" + code[2:6]
-    found = select([c for c in fed.communities if code in c.wijken], filters)
+    found = select(ctx, [c for c in fed.communities if code in c.wijken], filters)
     view = _view(ctx, "wijk", code, _wijk_label(ctx, code), filters, [("all", found)])
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(gemeente)] + [

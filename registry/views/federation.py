@@ -14,12 +14,11 @@ become one `Community` with both as sources.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
+from registry.communities import Label, fold, searchable_text
 from registry.places import parse_place, wijk_of
 from registry.queries import named
 from registry.signals import SignalIndex
@@ -65,6 +64,7 @@ class Community:
     gemeenten: tuple[str, ...] = ()
     wijken: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    _search_text: str | None = field(default=None, repr=False, compare=False)
 
     def first(self, key: str) -> str:
         found = self.values.get(key)
@@ -87,6 +87,12 @@ class Community:
     @cached_property
     def rank(self) -> int:
         return LEVELS.index(self.level) if self.level else -1
+
+    def search_text(self, label: Label) -> str:
+        """What a search looks in (`communities.searchable_text`), made on the first search."""
+        if self._search_text is None:
+            self._search_text = searchable_text(self.values, self.gemeenten, label)
+        return self._search_text
 
     def facet_values(self, facet: str) -> list[str]:
         if facet == "gemeente":
@@ -230,9 +236,3 @@ def _merge_key(iri: str, values: dict[str, list[str]]) -> tuple:
     if not names or not (values.get("place") or values.get("partner")):
         return ("iri", iri)
     return (fold(names[0]), frozenset(values.get("place", [])), frozenset(fold(p) for p in values.get("partner", [])))
-
-
-def fold(text: str) -> str:
-    """Case, accents, punctuation and spacing do not make another name."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())

@@ -4,6 +4,7 @@ Signals for reflection (DOMAIN.md, the "empty shell" critique), not a ranking: e
 measure counts the communities it applies to and those that show the ingredient.
 Experiential knowledge, perspectives and reports reuse the recommended SHACL shapes
 (the same signals a community page shows); cadence and duration are read from dates.
+Only what has happened by `today` counts: a planned meeting is not a meeting held.
 """
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ class Measure:
 def dashboard(communities: list[Community], today: dt.date) -> list[Measure]:
     everyone = len(communities)
     active = [c for c in communities if ACTIVE in c.all("status")]
-    with_past_meeting = [c for c in communities if any(d < (today - dt.timedelta(days=7)).isoformat()
-                                                       for d in c.all("meeting"))]
+    week_ago = (today - dt.timedelta(days=7)).isoformat()
+    with_past_meeting = [c for c in communities if any(d[:10] < week_ago for d in c.all("meeting"))]
     return [
         Measure("experiential", sum("NoExperientialKnowledge" not in c.signals for c in communities), everyone),
         Measure("perspectives", sum("FewerThanThreePerspectives" not in c.signals for c in communities), everyone),
@@ -58,7 +59,7 @@ def meets_at_cadence(community: Community, today: dt.date) -> bool:
         return False
     interval = dt.timedelta(weeks=min(weeks))
     year_ago = (today - dt.timedelta(days=365)).isoformat()
-    held = sorted(dt.date.fromisoformat(d[:10]) for d in community.all("meeting") if year_ago <= d <= today.isoformat())
+    held = sorted(dt.date.fromisoformat(d[:10]) for d in community.all("meeting") if year_ago <= d[:10] <= today.isoformat())
     if len(held) < 2 or today - held[-1] > 2 * interval:
         return False
     gaps = [later - earlier for earlier, later in zip(held, held[1:])]

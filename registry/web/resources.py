@@ -1,6 +1,8 @@
 """Node root, the list of communities and a page per resource, each by content negotiation."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pyoxigraph as ox
 from flask import Blueprint, g, redirect, render_template, request
 
@@ -23,10 +25,9 @@ OFFERED = [HTML, *RDF_TYPES]
 @blueprint.get("/index.<ext>")
 def root(ext: str | None = None):
     node = current_node()
-    counts = node_description.counts(node.store)
     media_type = choose(OFFERED, ext)
     if media_type != HTML:
-        triples = node_description.describe_node(node.settings, counts)
+        triples = node_description.describe_node(node.settings, node_description.counts(node.store))
         if node.hub is not None:
             triples += node_description.describe_subsets(node.settings["base_url"], _subsets(node))
         return rdf_response(triples, media_type)
@@ -35,7 +36,8 @@ def root(ext: str | None = None):
     if node.federation is not None:
         lang = g.get("lang", "nl")
         views = build.directory(build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang)))
-    html = render_template("home.html", counts=counts, communities=recent, labels=node.labels, views=views)
+    happened = node_description.happened(node.store, dt.date.today())  # planned meetings are not counted as held
+    html = render_template("home.html", counts=happened, communities=recent, labels=node.labels, views=views)
     return conditional(html, HTML)
 
 

@@ -38,10 +38,10 @@ def test_browse_search_filter_and_read_a_community(node, page):
 def test_filter_by_theme_with_keyboard_only(node, page):
     page.goto(node.url + "praktijken")
     total = page.locator(".card").count()
-    page.get_by_label("Thema").focus()
+    page.get_by_label("Thema", exact=True).focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Tab")
-    chosen = page.get_by_label("Thema").input_value()
+    chosen = page.get_by_label("Thema", exact=True).input_value()
     page.get_by_role("button", name="Filteren").press("Enter")
     page.wait_for_url("**theme=**")
     assert chosen and 0 < page.locator(".card").count() <= total

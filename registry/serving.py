@@ -12,10 +12,10 @@ from pathlib import Path
 
 from waitress import create_server
 
-from registry import create_app
+from registry import create_app, linked_names
 from registry.waitress_hardening import harden
 from registry.config import CONFIG_FILE
-from registry.errors import ConfigError, StoreBusyError
+from registry.errors import N_, ConfigError, StoreBusyError
 from registry.store import RUN_FILE, running_node
 
 log = logging.getLogger(__name__)
@@ -29,9 +29,11 @@ def build_server(data_dir: Path, host: str, port: int, threads: int | None = Non
     """
     data_dir = Path(data_dir)
     if not (data_dir / CONFIG_FILE).exists():
-        raise ConfigError(f"{data_dir} is not a node data directory; run `bamboe init --data {data_dir} ...` first.")
+        raise ConfigError(N_("%(data_dir)s is geen datamap van een node; maak er een met "
+                             "`bamboe init --data %(data_dir)s ...`."), data_dir=str(data_dir))
     if running_node(data_dir):
-        raise StoreBusyError(f"A node is already serving {data_dir} (see {data_dir / RUN_FILE}).")
+        raise StoreBusyError(N_("Er draait al een node op %(data_dir)s (zie %(run_file)s); stop die eerst of kies een "
+                                "andere datamap."), data_dir=str(data_dir), run_file=str(data_dir / RUN_FILE))
     app = create_app({"data_dir": data_dir})
     settings = app.config["BAMBOE"]
     raise_open_files_limit(settings["connection_limit"] + 200)
@@ -45,6 +47,8 @@ def build_server(data_dir: Path, host: str, port: int, threads: int | None = Non
                            clear_untrusted_proxy_headers=not settings["trusted_proxies"])
     harden(server, header_timeout_s=settings["channel_timeout_s"])
     node = app.extensions["bamboe"]
+    if node.hub is None:  # a node shows the names of the networks on other nodes it is part of
+        linked_names.start(node.store, settings["base_url"])
     run_file = data_dir / RUN_FILE
     run_file.parent.mkdir(parents=True, exist_ok=True)
     run_file.write_text(json.dumps({

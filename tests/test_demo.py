@@ -53,6 +53,14 @@ def test_demo_federation_serves_four_nodes_and_a_hub_with_a_demo_editor(tmp_path
         login = session.post(urls[0] + "beheer/inloggen", timeout=10,
                              data={"naam": "demo", "wachtwoord": "demo-wachtwoord", "csrf_token": token})
         assert login.status_code == 200 and "katwijk-koestal" in login.text
+        # a node names the national network its community is part of, looked up on the national node
+        deadline = time.monotonic() + 60  # the national node may start after this one: a retry follows
+        while time.monotonic() < deadline:
+            page = requests.get(urls[0] + "praktijken/katwijk-koestal", timeout=10).text
+            if "Landelijk lerend netwerk lerende praktijken bestaanszekerheid" in page:
+                break
+            time.sleep(0.5)
+        assert "Landelijk lerend netwerk lerende praktijken bestaanszekerheid" in page
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:

@@ -8,6 +8,7 @@ browser.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -66,3 +67,18 @@ def test_no_stale_entries_in_the_catalogue():
     stale = [m.id for m in _catalogue() if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in wanted
              and not m.obsolete]
     assert not stale, f"strings no longer used; run pybabel update: {stale}"
+
+
+def test_translations_keep_the_placeholders_of_their_source():
+    """`%(name)s` in the Dutch text must be in the English too (and no `{name}` left over)."""
+    wrong = []
+    for entry in _catalogue():
+        if not entry.id:
+            continue
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wanted = set(re.findall(r"%\((\w+)\)", ids[-1])) - {"num"}
+        for string in strings:
+            if set(re.findall(r"%\((\w+)\)", string or "")) - {"num"} != wanted or re.search(r"\{\w+\}", string or ""):
+                wrong.append((ids[0], string))
+    assert not wrong, wrong

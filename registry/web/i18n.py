@@ -16,6 +16,7 @@ import datetime as dt
 
 from flask import Flask, g, request
 from flask_babel import Babel, format_date, format_datetime, lazy_gettext as _l
+from markupsafe import Markup
 
 LANGUAGES = ("nl", "en")
 TIMEZONE = "Europe/Amsterdam"
@@ -23,6 +24,7 @@ TIMEZONE = "Europe/Amsterdam"
 LABELS = {
     "theme": _l("Thema"), "kind": _l("Soort"), "level": _l("Niveau"), "status": _l("Status"),
     "perspective": _l("Perspectief"), "gemeente": _l("Gemeente"),
+    "landelijk": _l("landelijk"), "regionaal": _l("regionaal"), "lokaal": _l("lokaal"), "wijk": _l("wijk"),
     "login_failed": _l("Gebruikersnaam of wachtwoord klopt niet."),
     "conflict": _l("Iemand anders heeft deze praktijk intussen gewijzigd. Laad de pagina opnieuw "
                    "en breng je wijziging opnieuw aan."),
@@ -32,7 +34,7 @@ LABELS = {
     "severity_Info": _l("Informatie."),
     "outcome_stored": _l("opgeslagen"), "outcome_unchanged": _l("ongewijzigd"),
     "outcome_held": _l("wacht op bevestiging"), "outcome_failed": _l("mislukt"),
-    "view_regio": _l("Werkplaatsregio"), "view_praktijk": _l("Lerende praktijk in de federatie"),
+    "view_regio": _l("Werkplaatsregio"), "view_gemeente": _l("Gemeente"), "view_wijk": _l("Wijk"), "view_praktijk": _l("Lerende praktijk in de federatie"),
     "section_all": _l("Lerende praktijken"), "section_own": _l("Van deze Werkplaats"),
     "section_area": _l("Van andere nodes, actief in dit gebied"),
     "section_national": _l("Landelijke netwerken waar deze praktijken bij horen"),
@@ -88,7 +90,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_language, timezone_selector=lambda: TIMEZONE)
     app.before_request(_pick_language)
     app.after_request(_remember_language)
-    app.jinja_env.globals.update(label=label, lang=current_language)
+    # markup: literal markup a template puts into a translated sentence (never user data)
+    app.jinja_env.globals.update(label=label, lang=current_language, markup=Markup)
     app.jinja_env.filters.update(datum=human_date, tijd=human_time)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import Blueprint, g, jsonify, render_template, request
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 
 from harvesters.status import read_runs
 from registry.errors import N_, BamboeError, NotAcceptable, NotFound
@@ -105,6 +105,12 @@ def _respond(view: dict):
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
     return conditional(render_template("views/view.html", view=view, gemeente_map=_gemeente_map(view), page=page,
                                        page_size=build.PAGE_SIZE), HTML)
+
+
+@blueprint.app_template_global()
+def area_title(area: dict) -> str:
+    """An area's title for people: the national view's in the page's language, others by name."""
+    return gettext("Landelijk overzicht") if area.get("view") == "landelijk" else area["title"]
 
 
 def _gemeente_map(view: dict):

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from registry.communities import Label, search
 from registry.editing.concepts import shared_concepts
-from registry.errors import BamboeError, NotFound
+from registry.errors import N_, BamboeError, NotFound
 from registry.places import is_cbs_code, place_iri
 from registry.views import reflection
 from registry.views.federation import Community, Federation
@@ -63,8 +63,7 @@ def with_params(url: str, **params: str) -> str:
 def read_filters(args) -> dict[str, str]:
     filters = {name: args.get(name, "").strip() for name in FILTERS if args.get(name, "").strip()}
     if len(filters.get("q", "")) > MAX_QUERY_TEXT:
-        raise BamboeError(f"De zoektekst is langer dan {MAX_QUERY_TEXT} tekens. "
-                          f"The search text is longer than {MAX_QUERY_TEXT} characters.")
+        raise BamboeError(N_("De zoektekst is langer dan %(limit)s tekens."), limit=MAX_QUERY_TEXT)
     return filters
 
 
@@ -120,8 +119,8 @@ def regional(ctx: Context, member_id: str, filters: dict) -> dict:
     fed = ctx.federation
     member = fed.members.get(member_id)
     if member is None:
-        raise NotFound(f"Geen Werkplaats {member_id!r} in deze federatie. No member {member_id!r}; known: "
-                       + ", ".join(fed.members))
+        raise NotFound(N_("Geen Werkplaats %(member)r in deze federatie; bekend zijn: %(known)s."),
+                       member=member_id, known=", ".join(fed.members))
     area = {code for code in member.area if code.startswith("GM")}
     mine = [c for c in fed.communities if member_id in {s.node for s in c.sources}]
     own = select(ctx, mine, filters)
@@ -177,7 +176,7 @@ def community(ctx: Context, iri: str) -> dict:
     fed = ctx.federation
     found = fed.get(iri)
     if found is None:
-        raise NotFound(f"Geen lerende praktijk {iri} in de geoogste gegevens. No harvested community {iri}.")
+        raise NotFound(N_("Geen lerende praktijk %(iri)s in de geoogste gegevens."), iri=iri)
     view = _view(ctx, "praktijk", found.iri, found.name, {}, [("all", [found])])
     connected = links(fed, found)
     view["community"] = view["sections"][0]["communities"][0]
@@ -285,7 +284,7 @@ def _code(code: str, prefix: str) -> str:
     code = code.upper()
     if not (code.startswith(prefix) and is_cbs_code(code)):
         example = {"GM": "GM0537", "WK": "WK053700"}[prefix]
-        raise NotFound(f"{code!r} is geen CBS-code van de vorm {example}. Not a CBS code like {example}.")
+        raise NotFound(N_("%(code)r is geen CBS-code van de vorm %(example)s."), code=code, example=example)
     return code
 
 

@@ -10,7 +10,7 @@ import vocab
 from registry import communities, node as node_description, rdf
 from registry.community_page import community_page, schema_org
 from registry.description import Description
-from registry.errors import Gone, NotFound
+from registry.errors import N_, Gone, NotFound
 from registry.views import build
 from registry.web import conditional, current_node, rdf_response
 from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
@@ -91,10 +91,10 @@ def resource(path: str):
     triples = communities.describe(node.store, iri)
     description = Description(triples)
     if not description.predicates(iri):
-        raise NotFound(f"Er is geen {iri} op deze node. Nothing is known about {iri} here.")
+        raise NotFound(N_("Er is geen %(iri)s op deze node."), iri=iri)
     if TOMBSTONE in description.types(iri):
         deleted = description.text(iri, TOMBSTONE.replace("Tombstone", "deleted"))
-        raise Gone(f"{iri} is verwijderd op {deleted}. It was deleted on {deleted}.", deleted=deleted)
+        raise Gone(N_("%(iri)s is verwijderd op %(deleted)s."), iri=iri, deleted=deleted)
     media_type = choose(OFFERED, ext)
     if media_type != HTML:
         response = rdf_response(triples, media_type)

@@ -27,7 +27,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from registry.errors import BamboeError
+from registry.errors import N_, BamboeError
 
 ACCOUNTS_FILE = "accounts.sqlite3"
 ROLES = ("editor", "admin")
@@ -93,14 +93,16 @@ class Accounts:
 
     def add_user(self, name: str, password: str, role: str = "editor") -> User:
         if not NAME_PATTERN.match(name):
-            raise BamboeError(f"{name!r} is not a valid user name: 2-40 of a-z, 0-9, '.', '_', '-'.")
+            raise BamboeError(N_("%(name)r is geen geldige gebruikersnaam: gebruik 2 tot 40 tekens uit a-z, 0-9, '.', "
+                                 "'_' en '-', te beginnen met een letter of cijfer."), name=name)
         if role not in ROLES:
-            raise BamboeError(f"role must be one of {', '.join(ROLES)}")
+            raise BamboeError(N_("Onbekende rol %(role)r; kies uit %(choices)s."), role=role, choices=", ".join(ROLES))
         if len(password) < MIN_PASSWORD:
-            raise BamboeError(f"a password needs at least {MIN_PASSWORD} characters")
+            raise BamboeError(N_("Een wachtwoord heeft minstens %(minimum)s tekens; kies een langer wachtwoord."),
+                              minimum=MIN_PASSWORD)
         with self._connect() as db:
             if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-                raise BamboeError(f"user {name!r} already exists")
+                raise BamboeError(N_("Gebruiker %(name)r bestaat al; kies een andere naam."), name=name)
             db.execute("INSERT INTO users VALUES (?, ?, ?, ?, NULL)",
                        (name, role, self._hasher.hash(password), _now()))
         return User(name, role)
@@ -114,7 +116,7 @@ class Accounts:
         """Disable a user and revoke all their tokens (kept for the audit trail)."""
         with self._connect() as db:
             if not db.execute("UPDATE users SET disabled = ? WHERE name = ?", (_now(), name)).rowcount:
-                raise BamboeError(f"no user {name!r}")
+                raise BamboeError(N_("Er is geen gebruiker %(name)r; `bamboe user list` toont wie er zijn."), name=name)
             db.execute("UPDATE tokens SET revoked = ? WHERE user = ? AND revoked IS NULL", (_now(), name))
             db.execute("DELETE FROM sessions WHERE user = ?", (name,))
         self._verified.clear()
@@ -141,9 +143,9 @@ class Accounts:
     def create_token(self, user: str, days: int = 90, label: str = "") -> tuple[str, Token]:
         """Create a token; the secret is returned here once and never stored."""
         if self.user(user) is None:
-            raise BamboeError(f"no active user {user!r}; create it with `bamboe user add`")
+            raise BamboeError(N_("Er is geen actieve gebruiker %(name)r; maak die aan met `bamboe user add`."), name=user)
         if not 1 <= days <= 3650:
-            raise BamboeError("--days must be between 1 and 3650")
+            raise BamboeError(N_("--days moet tussen 1 en 3650 liggen."))
         token_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         created = _now()
@@ -164,7 +166,8 @@ class Accounts:
         with self._connect() as db:
             if not db.execute("UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL",
                               (_now(), token_id)).rowcount:
-                raise BamboeError(f"no active token {token_id!r}")
+                raise BamboeError(N_("Er is geen actief token %(token)r; `bamboe token list` toont de tokens."),
+                                  token=token_id)
         self._verified.clear()
 
     def user_for_token(self, token: str) -> User | None:

@@ -13,7 +13,7 @@ import click
 from registry.accounts import Accounts
 from registry.cli_options import data_option, node_settings as _settings
 from registry.config import CONFIG_FILE, load_settings, write_config
-from registry.errors import BamboeError, ConfigError, ParseError, StoreError, ValidationError
+from registry.errors import N_, BamboeError, ConfigError, ParseError, StoreError, ValidationError
 from registry.places import is_cbs_code
 
 class BamboeGroup(click.Group):
@@ -63,7 +63,7 @@ def init(data_dir, name, base_url, werkplaats, hogeschool, area, contact, store,
         raise click.BadParameter(f"{', '.join(bad)} is not a CBS code like GM0537", param_hint="--area")
     config = data_dir / CONFIG_FILE
     if config.exists() and not force:
-        raise ConfigError(f"{config} already exists; use --force to overwrite it.")
+        raise ConfigError(N_("%(path)s bestaat al; gebruik --force om het te overschrijven."), path=str(config))
     if instances:
         from harvesters.instances import load_instances
 
@@ -102,8 +102,8 @@ def load(data_dir, files):
     try:
         result = load_files(store, list(files), settings["base_url"])
     except (RecursionError, MemoryError) as error:  # after parsing, which names the file: one line still
-        raise ParseError(f"{', '.join(map(str, files))}: too deeply nested or too large to load "
-                         f"({type(error).__name__}); nothing was loaded.") from None
+        raise ParseError(N_("%(files)s: te diep genest of te groot om te laden (%(reason)s); er is niets geladen."),
+                         files=", ".join(map(str, files)), reason=type(error).__name__) from None
     finally:
         store.close()
     click.echo(f"Loaded {result.triples_in} triples about {result.resources} resources from "

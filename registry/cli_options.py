@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from registry.config import CONFIG_FILE, load_settings
-from registry.errors import ConfigError
+from registry.errors import N_, ConfigError
 
 DATA_HELP = "Node data directory (default: $BAMBOE_DATA, else ./data)."
 
@@ -22,5 +22,6 @@ def data_option(function):
 
 def node_settings(data_dir: Path) -> dict:
     if not (data_dir / CONFIG_FILE).exists():
-        raise ConfigError(f"{data_dir} is not a node data directory (no {CONFIG_FILE}); run `bamboe init` first.")
+        raise ConfigError(N_("%(data_dir)s is geen datamap van een node (er staat geen %(config_file)s in); maak er "
+                             "een met `bamboe init`."), data_dir=str(data_dir), config_file=CONFIG_FILE)
     return load_settings(data_dir)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from registry.errors import ConfigError
+from registry.errors import N_, ConfigError
 
 CONFIG_FILE = "bamboe.toml"
 
@@ -82,7 +82,8 @@ def load_settings(data_dir: Path | None, overrides: dict | None = None) -> dict:
     settings.update(overrides or {})
     unknown = set(settings) - set(DEFAULTS)
     if unknown:
-        raise ConfigError(f"Unknown setting(s): {', '.join(sorted(unknown))}. See README, 'Settings'.")
+        raise ConfigError(N_("Onbekende instelling(en): %(names)s. De README noemt ze allemaal, onder ‘Settings’."),
+                          names=", ".join(sorted(unknown)))
     settings["base_url"] = normalise_base_url(settings["base_url"])
     return settings
 
@@ -92,7 +93,8 @@ def read_config(data_dir: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path} is not valid TOML: {error}", path=str(path)) from error
+        raise ConfigError(N_("%(path)s is geen geldige TOML (melding van de parser: %(reason)s); verbeter het bestand."),
+                          path=str(path), reason=str(error)) from error
 
 
 def write_config(data_dir: Path, values: dict) -> Path:
@@ -107,7 +109,7 @@ def write_config(data_dir: Path, values: dict) -> Path:
 def normalise_base_url(url: str) -> str:
     """Return the base URL with exactly one trailing slash, so relative IRIs resolve under it."""
     if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"base_url must start with http:// or https://, got {url!r}")
+        raise ConfigError(N_("base_url moet beginnen met http:// of https://, niet %(url)r."), url=url)
     return url.rstrip("/") + "/"
 
 

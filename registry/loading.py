@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from registry import rdf
-from registry.errors import BamboeError, ParseError, ValidationError
+from registry.errors import N_, BamboeError, ParseError, ValidationError
 from registry.node import data_graph
 from registry.store import Store
 from registry.validation import Finding, validate
@@ -39,11 +39,12 @@ def read_files(paths: Iterable[Path], base_url: str) -> list[ox.Triple]:
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise BamboeError(f"{path}: cannot read: {error.strerror}", source=str(path)) from error
+            raise BamboeError(N_("%(source)s kan niet worden gelezen (%(reason)s)."), source=str(path),
+                              reason=error.strerror) from error
         syntax = rdf.syntax_of_file(path)
         found = [quad.triple for quad in rdf.parse(data, syntax, base_url, source=str(path))]
         if not found:
-            raise ParseError(f"{path} holds no triples: is it the right file?", source=str(path))
+            raise ParseError(N_("%(source)s bevat geen triples; is het het goede bestand?"), source=str(path))
         triples += found
     return triples
 
@@ -63,9 +64,8 @@ def load_files(store: Store, paths: list[Path], base_url: str) -> LoadResult:
     result = merge(store.graph_triples(graph), incoming)
     report = validate(result)
     if not report.conforms:
-        raise ValidationError(
-            f"{len(report.violations)} violation(s); nothing was loaded.", results=report.violations
-        )
+        raise ValidationError(N_("Er is niets geladen: de gegevens schenden %(count)s keer een regel van de gedeelde "
+                                 "vormen."), count=len(report.violations), results=report.violations)
     # One feed event for the whole load: the dataset changed, re-read it (harvesters do).
     store.replace_graph(graph, result, also=audit_record(
         "https://www.w3.org/ns/activitystreams#Update", graph, User("bamboe-load", "admin"), ""))

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import rdflib
 
 import vocab
-from registry.errors import ParseError
+from registry.errors import N_, ParseError
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,9 @@ XML_DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z][A-Za-z0
 XML_ENCODINGS = re.compile(r"utf-(?:8|16|32)(?:-le|-be|-sig)?|iso8859-\d+|ascii|cp125\d")
 """Encodings a DTD is looked for in (by Python's name for them); others are refused unread."""
 
+PARSER_PLACE = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
+"""How pyoxigraph opens a syntax error; the place is given separately, in the reader's language."""
+
 
 def syntax_for(name: str) -> Syntax:
     """Look a syntax up by media type, extension or key (`text/turtle`, `ttl`, `turtle`)."""
@@ -65,7 +68,7 @@ def syntax_for(name: str) -> Syntax:
     found = BY_MEDIA_TYPE.get(name) or BY_EXTENSION.get(name.lstrip("."))
     if found is None:
         known = ", ".join(sorted(BY_EXTENSION))
-        raise ParseError(f"Unknown RDF syntax {name!r}; use one of: {known}")
+        raise ParseError(N_("Onbekende RDF-syntaxis %(name)r; kies uit %(choices)s."), name=name, choices=known)
     return found
 
 
@@ -94,18 +97,32 @@ def iter_parse(data: bytes, syntax: Syntax, base_iri: str | None = None,
         for quad in ox.parse(data, format=syntax.ox_format, base_iri=base_iri):
             value = quad.object
             if type(value) is ox.Literal and len(value.value) > MAX_LITERAL_CHARS:
-                raise ParseError(f"{source}: a literal of {len(value.value):,} characters is over the limit "
-                                 f"of {MAX_LITERAL_CHARS:,}; shorten it or link to the text instead.", source=source)
+                raise ParseError(N_("%(source)s: een literal van %(length)s tekens is langer dan de grens van "
+                                    "%(limit)s; kort hem in of verwijs naar de tekst."),
+                                 source=source, length=len(value.value), limit=MAX_LITERAL_CHARS)
             yield quad
     except SyntaxError as error:
-        raise ParseError(f"{source}: {error}", source=source) from error
+        raise _syntax_error(error, source) from error
     except RecursionError:
-        raise ParseError(f"{source}: nested too deeply to read; flatten the document.", source=source) from None
+        raise ParseError(N_("%(source)s is te diep genest om te lezen; maak het document vlakker."),
+                         source=source) from None
     except MemoryError as error:
         if str(error):  # pyoxigraph's own limit on one token ("Reached the buffer maximal size...")
-            raise ParseError(f"{source}: a term is too long to parse ({error}).", source=source) from None
-        raise ParseError(f"{source}: too large to parse in the memory available.", source=source,
-                         out_of_memory=True) from None
+            raise ParseError(N_("%(source)s: een term (een IRI of literal) is te lang om te lezen; kort hem in."),
+                             source=source) from None
+        raise ParseError(N_("%(source)s is te groot om te lezen in het beschikbare geheugen; splits het bestand."),
+                         source=source, out_of_memory=True) from None
+
+
+def _syntax_error(error: SyntaxError, source: str) -> ParseError:
+    """pyoxigraph's syntax error as a ParseError naming the place; the parser's own words go along as `reason`."""
+    reason = PARSER_PLACE.sub("", error.msg or str(error))
+    if error.lineno:
+        return ParseError(N_("%(source)s is geen geldige RDF: er klopt iets niet op regel %(line)s, kolom %(column)s "
+                             "(melding van de parser: %(reason)s)."),
+                          source=source, line=error.lineno, column=error.offset or 1, reason=reason)
+    return ParseError(N_("%(source)s is geen geldige RDF (melding van de parser: %(reason)s)."),
+                      source=source, reason=reason)
 
 
 def refuse_dtd(data: bytes, source: str) -> None:
@@ -119,10 +136,11 @@ def refuse_dtd(data: bytes, source: str) -> None:
     """
     text = _xml_text(data)
     if text is None or "\x00" in text:
-        raise ParseError(f"{source}: RDF/XML that cannot be decoded is refused; send it as UTF-8.", source=source)
+        raise ParseError(N_("%(source)s: RDF/XML die niet te decoderen is wordt geweigerd; stuur het als UTF-8."),
+                         source=source)
     if DTD.search(text) or DTD_BYTES.search(data):
-        raise ParseError(f"{source}: RDF/XML with a DTD/entity declarations is refused (<!DOCTYPE or <!ENTITY); "
-                         "write the document without them.", source=source)
+        raise ParseError(N_("%(source)s: RDF/XML met een DTD of entiteitsdeclaraties (<!DOCTYPE of <!ENTITY) wordt "
+                            "geweigerd; schrijf het document zonder."), source=source)
 
 
 def _xml_text(data: bytes) -> str | None:
@@ -170,18 +188,20 @@ def _inline_context(value):
     if isinstance(value, str):
         if value.rstrip("/") in {vocab.CONTEXT_URL, vocab.CONTEXT_URL.removesuffix(".jsonld")}:
             return vocab.context()["@context"]
-        raise ParseError(
-            f"Remote JSON-LD context {value!r} is not fetched. Use {vocab.CONTEXT_URL} "
-            "(shipped with Bamboe) or put the context inline."
-        )
+        raise ParseError(N_("De JSON-LD-context %(context)r wordt niet van elders opgehaald; gebruik %(shipped)s "
+                            "(die Bamboe zelf meelevert) of neem de context op in het document."),
+                         context=value, shipped=vocab.CONTEXT_URL)
     return value
 
 
 def _load_json(data: bytes, source: str):
     try:
         return json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ParseError(f"{source}: not valid JSON: {error}", source=source) from error
+    except UnicodeDecodeError as error:
+        raise ParseError(N_("%(source)s is geen UTF-8-tekst; sla het op als UTF-8."), source=source) from error
+    except json.JSONDecodeError as error:
+        raise ParseError(N_("%(source)s is geen geldige JSON: er klopt iets niet op regel %(line)s, kolom %(column)s."),
+                         source=source, line=error.lineno, column=error.colno) from error
 
 
 def _compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:

@@ -15,7 +15,14 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask
 
-TITLES = {400: "Ongeldig verzoek", 413: "Verzoek te groot", 431: "Kopregels te groot"}
+TITLES = {400: "Ongeldig verzoek", 413: "Verzoek te groot", 431: "Kopregels te groot", 500: "Interne fout"}
+DETAILS = {
+    400: "Het verzoek volgt de regels van HTTP niet en kan niet worden gelezen; controleer de kopregels.",
+    413: "Het verzoek is groter dan deze node aanneemt.",
+    431: "De kopregels van het verzoek zijn groter dan deze node aanneemt.",
+    500: "Er ging iets mis aan onze kant; het is gelogd.",
+}
+"""In Dutch, the default language: these answers come before the request is read, so before `?lang=en` is."""
 
 
 class ProblemErrorTask(ErrorTask):
@@ -23,12 +30,14 @@ class ProblemErrorTask(ErrorTask):
 
     def execute(self):
         error = self.request.error
+        general = 500 if error.code >= 500 else 400
         body = json.dumps({
-            "type": "about:blank", "status": error.code, "title": TITLES.get(error.code, error.reason),
-            "detail": f"{error.reason}: {error.body}".strip(": "),
+            "type": "about:blank", "status": error.code, "title": TITLES.get(error.code, TITLES[general]),
+            "detail": DETAILS.get(error.code, DETAILS[general]),
         }).encode()
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/problem+json"))
+        self.response_headers.append(("Content-Language", "nl"))
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)

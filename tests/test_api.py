@@ -334,7 +334,7 @@ def test_revoked_and_expired_tokens_are_refused(editing_node):
 def test_cli_refuses_bad_accounts(tmp_path):
     bamboe("init", "--name", "x", "--base-url", "http://127.0.0.1:9/", data_dir=tmp_path)
     short = bamboe("user", "add", "kort", "--password-stdin", data_dir=tmp_path, input="kort\n", check=False)
-    assert short.returncode == 1 and "10 characters" in short.stderr
+    assert short.returncode == 1 and "minstens 10 tekens" in short.stderr
     bad_name = bamboe("user", "add", "Naam Met Spatie", "--password-stdin", data_dir=tmp_path,
                       input="lang-genoeg-wachtwoord\n", check=False)
     assert bad_name.returncode == 1

@@ -30,7 +30,7 @@ def export(data_dir) -> bytes:
 
 def test_init_refuses_to_overwrite_and_checks_codes(data, tmp_path):
     again = bamboe("init", "--name", "X", "--base-url", "http://x/", data_dir=data, check=False)
-    assert again.returncode == 3 and "already exists" in again.stderr
+    assert again.returncode == 3 and "bestaat al" in again.stderr
     bad = bamboe("init", "--name", "X", "--base-url", "http://x/", "--area", "Katwijk", data_dir=tmp_path / "b",
                  check=False)
     assert bad.returncode == 2 and "CBS code" in bad.stderr
@@ -123,7 +123,7 @@ def test_load_while_serving_goes_through_the_node(tmp_path):
         assert len(after) > len(before)
         second = subprocess.run([*BAMBOE, "serve", "--data", str(node.data_dir), "--port", "0"], cwd=ROOT,
                                 capture_output=True, text=True, timeout=60)
-        assert second.returncode == 3 and "already serving" in second.stderr
+        assert second.returncode == 3 and "draait al een node" in second.stderr
     finally:
         node.stop()
 

@@ -99,7 +99,7 @@ def test_billion_laughs_dump_fails_its_own_harvest_and_is_recorded(federation):
     runs = harvest_beside_a_changing_good_node(hub, good)
     assert time.monotonic() - started < 30
     failed = runs["lastig"]
-    assert failed.outcome == "failed" and "DTD/entity declarations is refused" in failed.error
+    assert failed.outcome == "failed" and "RDF/XML met een DTD of entiteitsdeclaraties" in failed.error
     assert bad.base_url + "dump.rdf" in failed.error
     recorded = read_runs(hub.store, HUB, ["lastig"])["lastig"][0]
     assert (recorded.outcome, recorded.error) == ("failed", failed.error)
@@ -122,7 +122,7 @@ def test_a_dump_that_exhausts_the_parser_kills_only_its_child(federation):
     assert copy_of(hub, "lastig") == bad_copy
     with_limits(hub, parse_memory_mb=1024, parse_memory_factor=20)
     again = hub.harvest("lastig")
-    assert again.outcome == "failed" and "a literal of 15,000,000 characters is over the limit" in again.error
+    assert again.outcome == "failed" and "een literal van 15000000 tekens is langer dan de grens" in again.error
 
 
 def test_a_parse_past_its_deadline_is_stopped():
@@ -157,7 +157,7 @@ def test_the_parse_worker_is_started_again_when_it_died():
         "<rdf:RDF", '<!ENTITY a "b">\n<rdf:RDF', 1).encode()),
 ])
 def test_rdfxml_with_a_dtd_is_refused_in_any_encoding(encoding, data):
-    with pytest.raises(ParseError, match="dump.rdf: RDF/XML with a DTD/entity declarations is refused"):
+    with pytest.raises(ParseError, match="dump.rdf: RDF/XML met een DTD of entiteitsdeclaraties .* wordt geweigerd"):
         rdf.parse(data, rdf.syntax_for("rdf"), source="dump.rdf")
 
 
@@ -168,7 +168,7 @@ def test_rdfxml_with_a_dtd_is_refused_in_any_encoding(encoding, data):
     b"\x4c\x6f\xa7\x94" + PLAIN_RDFXML.format(encoding="UTF-8").encode()[4:],  # EBCDIC's first bytes
 ])
 def test_rdfxml_that_cannot_be_decoded_is_refused(data):
-    with pytest.raises(ParseError, match="dump.rdf: RDF/XML that cannot be decoded is refused"):
+    with pytest.raises(ParseError, match="dump.rdf: RDF/XML die niet te decoderen is wordt geweigerd"):
         rdf.parse(data, rdf.syntax_for("rdf"), source="dump.rdf")
 
 
@@ -183,7 +183,7 @@ def test_a_literal_over_the_limit_fails_the_parse():
     def turtle(length):
         return b'<http://x/a> <http://x/p> "' + b"a" * length + b'" .'
     assert len(rdf.parse(turtle(rdf.MAX_LITERAL_CHARS), rdf.syntax_for("ttl"), source="x.ttl")) == 1
-    with pytest.raises(ParseError, match=r"x.ttl: a literal of 1,000,001 characters is over the limit"):
+    with pytest.raises(ParseError, match=r"x.ttl: een literal van 1000001 tekens is langer dan de grens"):
         rdf.parse(turtle(rdf.MAX_LITERAL_CHARS + 1), rdf.syntax_for("ttl"), source="x.ttl")
 
 
@@ -192,7 +192,7 @@ def test_bamboe_load_refuses_billion_laughs(tmp_path):
     before = export(data)
     result = bamboe("load", DATA / "billion-laughs.rdf", data_dir=data, check=False, timeout=60)
     assert result.returncode == 1
-    assert one_error_line(result) and "DTD/entity declarations is refused" in result.stderr
+    assert one_error_line(result) and "RDF/XML met een DTD of entiteitsdeclaraties" in result.stderr
     assert "billion-laughs.rdf" in result.stderr
     assert export(data) == before
 
@@ -326,7 +326,7 @@ def test_bamboe_load_of_deeply_nested_jsonld_is_one_error_line(tmp_path, documen
     path.write_text(document)
     result = bamboe("load", path, data_dir=data, check=False, timeout=60)
     assert result.returncode == 1 and one_error_line(result)
-    assert f"{path}: nested too deeply" in result.stderr
+    assert f"{path} is te diep genest om te lezen" in result.stderr
     assert export(data) == before
 
 
@@ -342,7 +342,7 @@ def test_bamboe_load_out_of_memory_is_one_error_line(tmp_path):
 
     result = bamboe("load", path, data_dir=data, check=False, timeout=120, preexec_fn=cap_memory)
     assert result.returncode == 1 and one_error_line(result)
-    assert f"{path}: too large to parse in the memory available" in result.stderr
+    assert f"{path} is te groot om te lezen in het beschikbare geheugen" in result.stderr
     assert export(data) == before
 
 

@@ -74,10 +74,10 @@ def worker(tmp_path_factory):
 def test_worker_refuses_service_on_the_parsed_query_even_without_the_precheck(worker, template):
     listener = Listener()
     try:
-        status, detail, _ = worker.ask(dict(query=template % {"port": listener.port}, result_format="json",
-                                            max_rows=10, max_bytes=10_000), timeout=10)
+        status, (message, context), _ = worker.ask(dict(query=template % {"port": listener.port},
+                                                        result_format="json", max_rows=10, max_bytes=10_000), timeout=10)
         time.sleep(0.2)
-        assert status == "error" and ("SERVICE" in detail or "cannot be read" in detail), detail
+        assert status == "error" and ("SERVICE" in message or "geen geldige SPARQL" in message), (message, context)
         assert listener.connections == 0
     finally:
         listener.close()
@@ -154,7 +154,7 @@ def test_no_public_queries_without_isolation_unless_allowed(tmp_path):
         response = requests.get(refused.url + "sparql", params={"query": "ASK {}"}, headers=JSON, timeout=30)
         assert response.status_code == 503
         assert response.headers["Content-Type"] == "application/problem+json"
-        assert "isolate" in response.json()["detail"] and response.headers["Retry-After"]
+        assert "niet van het netwerk afsluiten" in response.json()["detail"] and response.headers["Retry-After"]
         assert requests.get(refused.url).status_code == 200  # the rest of the node is untouched
         assert "Public SPARQL switched off" in refused.log
     finally:
@@ -211,7 +211,7 @@ def test_a_worker_killed_for_another_reason_is_not_blamed_on_memory(tmp_path):
         response = outcome["response"]
         assert response.status_code == 503
         detail = response.json()["detail"]
-        assert "unexpectedly" in detail and "MB" not in detail
+        assert "onverwacht" in detail and "MB" not in detail
         deadline = time.monotonic() + 30
         while ask(node).status_code != 200:
             assert time.monotonic() < deadline, "workers did not come back"

@@ -310,12 +310,14 @@ def test_store_errors_never_reveal_the_store_address(tmp_path):
             requests.get(node.url + "praktijken/katwijk-koestal.ttl", timeout=60),
             requests.get(node.url + "api/v1/praktijken", timeout=60),
             requests.get(node.url + "api/v1/praktijken/katwijk-koestal", timeout=60),
+            requests.get(node.url + "praktijken?lang=en", headers={"Accept": "text/html"}, timeout=60),
         ]
         for response in answers:
             assert response.status_code == 503, (response.url, response.status_code, response.text[:300])
             for secret in (store_url, f"127.0.0.1:{port}", f":{port}", str(node.data_dir), "/query", "/store"):
                 assert secret not in response.text, (response.url, secret, response.text[:500])
-            assert "try again" in response.text and "probeer het" in response.text
+            english = response.url.endswith("lang=en")  # one language per answer: Dutch unless asked
+            assert ("try again" in response.text) == english and ("probeer het" in response.text) != english
         assert answers[1].json()["status"] == 503 and answers[3].headers["Retry-After"]
         assert store_url in node.log  # the detail goes to the log, for the operator
         del held

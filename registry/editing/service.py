@@ -30,7 +30,7 @@ from registry.editing.merge_patch import merge_patch, without_nulls
 from registry.editing.messages import field_errors, shacl_field
 from registry.editing.privacy import personal_data
 from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
-from registry.errors import (BamboeError, Gone, InvalidInput, NotFound, PreconditionFailed,
+from registry.errors import (N_, BamboeError, Gone, InvalidInput, NotFound, PreconditionFailed,
                              PreconditionRequired)
 from registry.node import data_graph
 from registry.places import parse_place
@@ -44,11 +44,15 @@ AUDIT_GRAPH = "urn:bamboe:audit"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}\Z")  # \Z: "$" would let a final newline through
 RESERVED = {"nieuw"}
 """Ids never given out: the editor's page for a new item sits beside the items (`.../resultaten/nieuw`)."""
+NOT_AN_OBJECT = N_("De inhoud moet een JSON-object zijn ({...}), geen lijst, tekst of getal.")
+FIELDS_INVALID = N_("Niet alle velden zijn geldig; invalidParams noemt elk veld met de reden.")
 
 
 class Conflict(BamboeError):
+    """A delete that would leave other resources pointing at nothing."""
+
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
 
 
 @dataclass
@@ -88,7 +92,8 @@ class Editor:
 
     def address(self, kind: str, slug: str, community: str | None = None) -> Address:
         if kind not in KINDS or not SLUG.match(slug) or (community is not None and not SLUG.match(community)):
-            raise NotFound(f"No {kind} {slug!r} here.")
+            raise NotFound(N_("Het adres %(kind)s/%(slug)s bestaat niet op deze node; controleer het."),
+                           kind=kind, slug=slug)
         if KINDS[kind] in NESTED:
             parent = self.base + "praktijken/" + community
             return Address(kind, f"{parent}/{kind}/{slug}", parent)
@@ -106,12 +111,12 @@ class Editor:
     def load(self, kind: str, payload, partial: bool = False) -> dict:
         """Validate JSON against a kind's schema; every field error at once."""
         if not isinstance(payload, dict):
-            raise InvalidInput("The body must be a JSON object.", fields=[{"name": "", "code": "invalid-object"}])
+            raise InvalidInput(NOT_AN_OBJECT, fields=[{"name": "", "code": "invalid-object"}])
         with self.loading():
             try:
                 return KINDS[kind]().load(payload, partial=partial)
             except ma.ValidationError as error:
-                raise InvalidInput("Some fields are not valid.", fields=field_errors(error.messages)) from None
+                raise InvalidInput(FIELDS_INVALID, fields=field_errors(error.messages)) from None
 
     # --- reads -----------------------------------------------------------------------
 
@@ -125,11 +130,11 @@ class Editor:
         types = {t.object.value for t in triples if t.subject == subject and t.predicate == RDF_TYPE}
         if AS + "Tombstone" in types:
             deleted = next((t.object.value for t in triples if t.predicate.value == AS + "deleted"), "")
-            raise Gone(f"{address.iri} was deleted on {deleted}.", deleted=deleted)
+            raise Gone(N_("%(iri)s is verwijderd op %(deleted)s."), iri=address.iri, deleted=deleted)
         if address.schema.Meta.rdf_type not in types:
-            raise NotFound(f"No {address.kind} at {address.iri}.")
+            raise NotFound(N_("Op %(iri)s staat niets van deze soort; controleer het adres."), iri=address.iri)
         if address.community and not self._exists_typed(address.community, Praktijk.Meta.rdf_type):
-            raise NotFound(f"No community at {address.community}.")
+            raise NotFound(N_("Op %(iri)s staat geen lerende praktijk; controleer het adres."), iri=address.community)
         data = from_triples(address.schema, triples, subject)
         return Saved(address.kind, address.iri, data, rdf.digest(triples, subject))
 
@@ -203,7 +208,8 @@ class Editor:
             self._guard(address, if_match)
             if address.kind == "begrippen" and self.store.ask(
                     named("editing/in_use").bind(resource=ox.NamedNode(address.iri), graph=self.graph)):
-                raise Conflict(f"{address.iri} is still used; remove it from the communities first.")
+                raise Conflict(N_("%(iri)s wordt nog gebruikt; haal het eerst weg bij de lerende praktijken die het "
+                                  "noemen."), iri=address.iri)
             doomed = [address.iri]
             if address.kind == "praktijken":
                 doomed += [f"{address.iri}/{kind}/{slug}" for kind, slugs in self.children(address.iri).items()
@@ -235,16 +241,19 @@ class Editor:
     def _guard(self, address: Address, if_match: str | None) -> Saved:
         current = self.read(address)
         if not if_match:
-            raise PreconditionRequired("Send If-Match with the ETag you read, so no change is overwritten unseen.")
+            raise PreconditionRequired(N_("Stuur If-Match mee met de ETag die je las, zodat geen wijziging ongezien "
+                                          "wordt overschreven."))
         tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
         if "*" not in tags and f'"{current.etag}"' not in tags and current.etag not in tags:
-            raise PreconditionFailed("Someone changed this resource after you read it; read it again and redo your change.",
+            raise PreconditionFailed(N_("Iemand anders heeft dit gewijzigd nadat je het las; lees het opnieuw en breng "
+                                        "je wijziging opnieuw aan."),
                                      etag=current.etag)
         return current
 
     def _free_slug(self, kind: str, wanted: str, community: str | None) -> str:
         if not SLUG.match(wanted):
-            raise InvalidInput("The id is not valid.", fields=[{"name": "id", "code": "bad-id"}])
+            raise InvalidInput(N_("Het id is niet geldig: gebruik kleine letters, cijfers en streepjes."),
+                               fields=[{"name": "id", "code": "bad-id"}])
         slug, n = wanted, 1
         while slug in RESERVED or self.store.ask(named("editing/exists").bind(
                 resource=ox.NamedNode(self.address(kind, slug, community).iri), graph=self.graph)):
@@ -258,16 +267,16 @@ class Editor:
         data = dict(data)
         consent = data.pop("toestemming", None)
         if not consent and (personal := personal_data(data)):
-            raise InvalidInput("Personal data is not published without recorded consent.", fields=personal)
+            raise InvalidInput(N_("Persoonsgegevens worden niet gepubliceerd zonder vastgelegde toestemming; leg de "
+                                  "toestemming vast of haal de persoonsgegevens weg."), fields=personal)
         if consent:
             fields_changed = [*fields_changed, f"toestemming: {consent}"]
         if schema.__name__ == "Verslag":
             meeting = f"{address.community}/bijeenkomsten/{data['bijeenkomst']}"
             if not self._exists_typed(meeting, KINDS["bijeenkomsten"].Meta.rdf_type):
-                raise InvalidInput("Some fields are not valid.",
-                                   fields=[{"name": "bijeenkomst", "code": "unknown-meeting"}])
+                raise InvalidInput(FIELDS_INVALID, fields=[{"name": "bijeenkomst", "code": "unknown-meeting"}])
         if schema is Begrip and not self.concepts.all().get(data["breder"]):
-            raise InvalidInput("Some fields are not valid.", fields=[{"name": "breder", "code": "unknown-concept"}])
+            raise InvalidInput(FIELDS_INVALID, fields=[{"name": "breder", "code": "unknown-concept"}])
         triples = self._build(address, data, old)
         warnings = self._check(address, triples)
         update = self._for_each("editing/delete_description", [address.iri])
@@ -344,7 +353,8 @@ class Editor:
         context += self._local_concepts()
         report = validate(context + new)
         if report.violations:
-            raise InvalidInput("The data breaks the registry's rules.",
+            raise InvalidInput(N_("De gegevens houden zich niet aan de regels van het register; invalidParams noemt "
+                                  "elk veld met de reden."),
                                fields=[shacl_field(address.schema, finding, new) for finding in report.violations])
         return [w for w in report.warnings if w.focus == community]
 

@@ -18,12 +18,22 @@ from functools import lru_cache
 
 from pyparsing import ParseException, ParseResults
 
+from registry.errors import N_, fill
+
 PARSER_STACK_BYTES = 64 * 1024 * 1024
 PARSER_RECURSION = 25_000
 
 
+UNREADABLE = N_("De query is geen geldige SPARQL 1.1: er klopt iets niet op regel %(line)s, kolom %(column)s. "
+                "Verbeter de query daar en probeer het opnieuw.")
+
+
 class Unreadable(ValueError):
-    """The query is not SPARQL 1.1 as rdflib reads it."""
+    """The query is not SPARQL 1.1 as rdflib reads it; `message` and `context` say why, as a BamboeError would."""
+
+    def __init__(self, message: str, **context):
+        super().__init__(fill(message, context))
+        self.message, self.context = message, context
 
 
 @lru_cache(maxsize=512)
@@ -45,12 +55,14 @@ def _parse_on_big_stack(query: str):
 
         try:
             outcome["tree"] = parseQuery(query)
-        except ParseException as error:
-            outcome["error"] = f"line {error.lineno}, column {error.col}: {error.msg}"
+        except ParseException as error:  # its own words ("Expected SelectQuery") say little; the place says more
+            outcome["error"] = Unreadable(UNREADABLE, line=error.lineno, column=error.col)
         except RecursionError:
-            outcome["error"] = "the query is nested too deeply to read"
+            outcome["error"] = Unreadable(N_("De query is te diep genest om te lezen; maak hem eenvoudiger."))
         except Exception as error:  # rdflib raises assorted errors on odd input; all mean "unreadable"
-            outcome["error"] = f"{type(error).__name__}: {error}"
+            outcome["error"] = Unreadable(N_("De query is geen geldige SPARQL 1.1 (melding van de parser: %(reason)s); "
+                                             "verbeter hem en probeer het opnieuw."),
+                                          reason=f"{type(error).__name__}: {error}")
 
     previous = threading.stack_size(PARSER_STACK_BYTES)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), PARSER_RECURSION))
@@ -61,7 +73,8 @@ def _parse_on_big_stack(query: str):
     finally:
         threading.stack_size(previous)
     if "tree" not in outcome:
-        raise Unreadable(outcome.get("error", "the query could not be read"))
+        raise outcome.get("error") or Unreadable(N_("De query kon niet worden gelezen als SPARQL 1.1; controleer "
+                                                    "de schrijfwijze en probeer het opnieuw."))
     return outcome["tree"]
 
 

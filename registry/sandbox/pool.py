@@ -15,6 +15,7 @@ Rules that keep `/sparql` from hurting the rest of the node:
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import socket
 import subprocess
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from registry.errors import (
-    BamboeError, QueryRefused, QueryTimeout, QueryTooLarge, QueryWorkerFailed, SandboxUnavailable,
+    N_, BamboeError, QueryRefused, QueryTimeout, QueryTooLarge, QueryWorkerFailed, SandboxUnavailable,
     ServiceBusy, TooManyQueries,
 )
 
@@ -78,11 +79,8 @@ class Worker:
         try:
             self.connection.send(("query", payload))
             if not self.connection.poll(max(timeout, 0)):
-                raise QueryTimeout(
-                    f"De query is na {timeout:g} s gestopt. The query was stopped at its deadline; "
-                    "narrow it down or add a LIMIT.",
-                    retry_after=1,
-                )
+                raise QueryTimeout(N_("De query is na %(seconds)s s gestopt; maak hem beperkter of voeg een LIMIT toe."),
+                                   seconds=math.ceil(max(timeout, 0)), retry_after=1)
             reply = self.connection.recv()
         except (EOFError, OSError):
             raise self._death() from None
@@ -113,7 +111,8 @@ class Worker:
         except (EOFError, OSError, ValueError, TypeError):
             pass
         self.kill()
-        raise QueryWorkerFailed("The SPARQL worker did not start or reload; see the node's log.")
+        raise QueryWorkerFailed(N_("De SPARQL-werker is niet gestart of herladen; probeer het zo opnieuw. Blijft het "
+                                   "gebeuren, dan staat de oorzaak in het log van de node."))
 
 
 class QueryPool:
@@ -155,7 +154,8 @@ class QueryPool:
                            union=union)
             status, body, truncated = self._use(worker, payload, deadline)
         if status == "error":
-            raise QueryRefused(f"Ongeldige query / invalid query: {body}")
+            message, context = body  # the worker's catalogue message and its values
+            raise QueryRefused(message, **context)
         return QueryResult(body, truncated)
 
     def close(self) -> None:
@@ -187,14 +187,13 @@ class QueryPool:
 
     def _explain(self, death: WorkerDied) -> BamboeError:
         if death.memory:
-            return QueryTooLarge(
-                f"De query gebruikte meer dan {self.memory_mb} MB en is gestopt. The query "
-                f"needed more than {self.memory_mb} MB of memory and was stopped.")
+            return QueryTooLarge(N_("De query gebruikte meer dan %(memory_mb)s MB geheugen en is gestopt; maak hem "
+                                    "beperkter of voeg een LIMIT toe."), memory_mb=self.memory_mb)
         log.error("SPARQL worker stopped unexpectedly (exit status %s)", death.returncode)
         return QueryWorkerFailed(
-            "De query is afgebroken. The query worker stopped unexpectedly "
-            f"(exit status {death.returncode}); try again, and tell the node's maintainers if it recurs.",
-            retry_after=2)
+            N_("De query is afgebroken: de query-werker stopte onverwacht (exitstatus %(returncode)s). Probeer het "
+               "opnieuw en meld het aan de beheerders van de node als het terugkomt."),
+            returncode=death.returncode, retry_after=2)
 
     def _refuse_if_switched_off(self) -> None:
         if self.refusal:
@@ -205,7 +204,7 @@ class QueryPool:
         """Let at most `capacity` queries in (running or waiting); refuse the rest at once."""
         with self._lock:
             if self._admitted >= self.capacity:
-                raise ServiceBusy("Alle SPARQL-werkers zijn bezet. All query workers are busy; try again shortly.",
+                raise ServiceBusy(N_("Alle SPARQL-werkers zijn bezet; probeer het over %(retry_after)s s opnieuw."),
                                   retry_after=max(1, int(self.timeout_s / 2)))
             self._admitted += 1
         try:
@@ -219,10 +218,8 @@ class QueryPool:
         with self._lock:
             if self._running[client] >= self.per_client:
                 raise TooManyQueries(
-                    f"Er lopen al {self.per_client} queries van uw adres. Already "
-                    f"{self.per_client} queries running from your address; wait for them to finish.",
-                    retry_after=max(1, int(self.timeout_s)),
-                )
+                    N_("Er lopen al %(running)s queries vanaf je adres; wacht tot die klaar zijn."),
+                    running=self.per_client, retry_after=max(1, int(self.timeout_s)))
             self._running[client] += 1
         try:
             yield
@@ -240,8 +237,8 @@ class QueryPool:
                 return self._idle.get(timeout=min(left, 0.25))
             except queue.Empty:
                 continue
-        raise ServiceBusy("Alle SPARQL-werkers zijn bezet. All query workers are busy (or restarting); "
-                          "try again shortly.", retry_after=max(1, int(self.timeout_s / 2)))
+        raise ServiceBusy(N_("Alle SPARQL-werkers zijn bezet of starten opnieuw; probeer het over %(retry_after)s s "
+                             "opnieuw."), retry_after=max(1, int(self.timeout_s / 2)))
 
     def _replace(self, dead: Worker) -> None:
         """Kill a worker and start its successor in the background so callers return at once."""
@@ -283,9 +280,9 @@ class QueryPool:
                          "loopback and private ranges for the node's user.")
             return True
         worker.kill()
-        self.refusal = ("Publieke SPARQL-queries staan uit: deze server kan de query-werkers niet van het "
-                        "netwerk afsluiten. Public queries are switched off: this host can isolate query "
-                        "workers neither by a network namespace nor by seccomp. See README, 'Security'.")
+        self.refusal = N_("Publieke SPARQL-queries staan uit: deze server kan de query-werkers niet van het netwerk "
+                          "afsluiten, met een netwerknamespace noch met seccomp. De beheerder vindt in de README, "
+                          "onder ‘Security’, wat eraan te doen is.")
         log.critical("Public SPARQL switched off: no network namespace and no seccomp for the query workers. "
                      "Install libseccomp2, or set sparql_allow_unisolated = true only behind an outbound "
                      "firewall.")

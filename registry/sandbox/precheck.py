@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from registry.errors import QueryRefused
+from registry.errors import N_, QueryRefused
 
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -25,6 +25,10 @@ _BLANKS = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>"
     r"|#[^\n]*",
 )
+SERVICE_REFUSED = N_("SERVICE is hier niet toegestaan: dit endpoint antwoordt alleen uit zijn eigen gegevens en "
+                     "neemt nooit contact op met een andere server. Haal de SERVICE-clausule weg.")
+UPDATES_REFUSED = N_("Updates worden geweigerd: dit endpoint is alleen-lezen. Stuur een SELECT-, CONSTRUCT-, "
+                     "DESCRIBE- of ASK-query.")
 _KEYWORD = re.compile(r"(?<![A-Za-z_:?$@\-])([A-Za-z]+)(?![A-Za-z_:\-])")
 """A word of letters, whatever digit or punctuation precedes it (`1SERVICE`, `.SERVICE`)."""
 
@@ -43,20 +47,17 @@ class CheckedQuery:
 def check_query(text: str, max_chars: int) -> CheckedQuery:
     """Return the query with its form, or raise QueryRefused saying why."""
     if not text or not text.strip():
-        raise QueryRefused("Geen query ontvangen. Send a SPARQL query in `query`.")
+        raise QueryRefused(N_("Geen query ontvangen; stuur een SPARQL-query in de parameter `query`."))
     if len(text) > max_chars:
-        raise QueryRefused(f"Query is longer than {max_chars} characters.")
+        raise QueryRefused(N_("De query is langer dan %(max_chars)s tekens; maak hem korter."), max_chars=max_chars)
     words = [w.upper() for w in _KEYWORD.findall(_BLANKS.sub(" ", decode_escapes(text)))]
     if "SERVICE" in words:
-        raise QueryRefused(
-            "SERVICE is not allowed: this endpoint answers from its own data only "
-            "and never contacts another host."
-        )
+        raise QueryRefused(SERVICE_REFUSED)
     form = next((w for w in words if w in QUERY_FORMS | UPDATE_WORDS), None)
     if form in UPDATE_WORDS:
-        raise QueryRefused("Updates are refused: this endpoint is read-only.")
+        raise QueryRefused(UPDATES_REFUSED)
     if form is None:
-        raise QueryRefused("Not a SPARQL query: expected SELECT, CONSTRUCT, DESCRIBE or ASK.")
+        raise QueryRefused(N_("Dit is geen SPARQL-query: verwacht werd SELECT, CONSTRUCT, DESCRIBE of ASK."))
     return CheckedQuery(text, form, "FROM" in words)
 
 

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import sys
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from registry.errors import N_
 from registry.sandbox.isolation import exit_when_orphaned, isolate
-from registry.sandbox.parsed import Unreadable, service_clauses
+from registry.sandbox.parsed import UNREADABLE, Unreadable, service_clauses
+from registry.sandbox.precheck import SERVICE_REFUSED
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+ENGINE_PLACE = re.compile(r"^error at (\d+):(\d+)")
+"""Where Oxigraph's own parser stopped ("error at 1:28: expected ..."): its words are for developers."""
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -70,16 +75,17 @@ def load(snapshot: str) -> ox.Store:
 
 
 def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_bytes: int, union: bool = True):
-    """Run one query; return ("ok", body, truncated) or ("error", message, None).
+    """Run one query; return ("ok", body, truncated) or ("error", (message, context), None).
 
-    Without FROM the default graph is the union of all graphs; FROM names the graphs.
+    An error is a catalogue message with its values (as a BamboeError takes them), so the
+    node shows it in the page's language. Without FROM the default graph is the union of
+    all graphs; FROM names the graphs.
     """
     try:
         if service_clauses(query):
-            return ("error", "SERVICE is not allowed: this endpoint answers from its own data only "
-                             "and never contacts another host.", None)
+            return ("error", (SERVICE_REFUSED, {}), None)
     except Unreadable as error:
-        return ("error", f"the query cannot be read as SPARQL 1.1 ({error})", None)
+        return ("error", (error.message, error.context), None)
     try:
         results = store.query(query, use_default_graph_as_union=union)
         if isinstance(results, ox.QueryBoolean):
@@ -90,9 +96,22 @@ def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_b
         triples, truncated = capped_triples(results, max_rows, max_bytes)
         return ("ok", ox.serialize(triples, format=ox.RdfFormat.from_media_type(result_format)), truncated)
     except (SyntaxError, ValueError) as error:
-        return ("error", f"{error}", None)
+        return ("error", engine_refusal(str(error)), None)
     except OSError as error:
-        return ("error", f"Query failed: {error}", None)
+        return ("error", (N_("De query is mislukt (melding van de query-engine: %(reason)s); probeer het opnieuw."),
+                          {"reason": str(error)}), None)
+
+
+def engine_refusal(reason: str) -> tuple[str, dict]:
+    """Oxigraph's refusal of a query rdflib could read: by its place when it names one, else in its words."""
+    place = ENGINE_PLACE.match(reason)
+    if place and "Prefix not found" in reason:
+        return (N_("De query gebruikt op regel %(line)s, kolom %(column)s een prefix zonder PREFIX-declaratie; "
+                   "voeg die declaratie bovenaan toe."), {"line": int(place[1]), "column": int(place[2])})
+    if place:
+        return UNREADABLE, {"line": int(place[1]), "column": int(place[2])}
+    return (N_("De query kon niet worden uitgevoerd (melding van de query-engine: %(reason)s); verbeter hem en "
+               "probeer het opnieuw."), {"reason": reason})
 
 
 def solutions_document(solutions: ox.QuerySolutions, max_rows: int, max_bytes: int):

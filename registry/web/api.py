@@ -9,6 +9,7 @@ the node serves itself, so it works offline.
 """
 from __future__ import annotations
 
+import json
 import math
 from urllib.parse import urlencode
 from pathlib import Path
@@ -22,7 +23,7 @@ from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import BadRequest
 
 from registry.editing.schemas import NESTED, Begrip, Praktijk
-from registry.editing.service import Address, Saved
+from registry.editing.service import NOT_AN_OBJECT, Address, Saved
 from registry.errors import N_, InvalidInput, NotAcceptable, UnsupportedMediaType
 from registry.web import current_node, json_body
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
@@ -100,7 +101,7 @@ def _negotiate():
         g.lang = request.accept_languages.best_match(["nl", "en"]) or "nl"
     accepted = request.accept_mimetypes
     if request.headers.get("Accept") and not (accepted.best_match(["application/json", "application/problem+json"])):
-        raise NotAcceptable("This API speaks JSON only: send Accept: application/json.")
+        raise NotAcceptable(N_("Deze API spreekt alleen JSON: stuur Accept: application/json."))
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype not in JSON_TYPES:
         raise UnsupportedMediaType(N_("Stuur de inhoud als application/json (of application/merge-patch+json voor PATCH)."))
 
@@ -115,12 +116,29 @@ def _body() -> dict:
     try:
         payload = request.get_json()
     except BadRequest as error:  # not JSON, not UTF-8, or nested too deep (json_body.MAX_DEPTH)
-        reason = error.__cause__ or error.description  # outside debug mode Flask hides the cause in a bare 400
-        raise InvalidInput(f"The body is not valid JSON: {reason}",
-                           fields=[{"name": "", "code": "invalid-object"}]) from None
+        message, context = _unreadable_body(error)
+        raise InvalidInput(message, **context, fields=[{"name": "", "code": "invalid-object"}]) from None
     if payload is None:  # the JSON `null`
-        raise InvalidInput("The body must be a JSON object.", fields=[{"name": "", "code": "invalid-object"}])
+        raise InvalidInput(NOT_AN_OBJECT, fields=[{"name": "", "code": "invalid-object"}])
     return payload
+
+
+def _unreadable_body(error: BadRequest) -> tuple[str, dict]:
+    """Why the body is not JSON, by place: the parser's words are for developers, and English.
+
+    Outside debug mode Flask re-raises a bare 400, so the parser's error is further down the chain.
+    """
+    cause = error.__cause__ or error.__context__
+    while cause is not None and not isinstance(cause, ValueError):  # UnicodeDecodeError is a ValueError too
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, json_body.TooDeep):
+        return N_("De JSON is dieper genest dan %(depth)s niveaus; maak hem vlakker."), {"depth": json_body.MAX_DEPTH}
+    if isinstance(cause, json.JSONDecodeError):
+        return (N_("De inhoud is geen geldige JSON: er klopt iets niet op regel %(line)s, kolom %(column)s."),
+                {"line": cause.lineno, "column": cause.colno})
+    if isinstance(cause, UnicodeError):
+        return N_("De inhoud is geen UTF-8; stuur JSON als UTF-8."), {}
+    return N_("De inhoud is geen geldige JSON."), {}
 
 
 def represent(saved: Saved, signals: list | None = None) -> dict:
@@ -165,7 +183,8 @@ def _page_args() -> tuple[int, int]:
         else:
             values[name] = int(raw)
     if errors:
-        raise InvalidInput("Some query parameters are not valid.", fields=errors)
+        raise InvalidInput(N_("Niet alle queryparameters zijn geldig; invalidParams noemt elke parameter met de "
+                              "reden."), fields=errors)
     return values["pagina"], values["perPagina"]
 
 
@@ -320,5 +339,5 @@ def docs():
 def docs_static(name: str):
     if name not in SWAGGER_FILES:
         from registry.errors import NotFound
-        raise NotFound(f"No file {name} here.")
+        raise NotFound(N_("Het bestand %(name)s bestaat hier niet."), name=name)
     return send_from_directory(SWAGGER_DIR, name, max_age=86400)

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from registry.accounts import User
-from registry.errors import Forbidden, Unauthorized
+from registry.errors import N_, Forbidden, Unauthorized
 from registry.web import current_node
 from registry.web.security import cookie_name
 
@@ -61,10 +61,12 @@ def bearer_user() -> User:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send an API token: Authorization: Bearer bmb_... (create one with `bamboe token create`).")
+        raise Unauthorized(N_("Stuur een API-token mee: Authorization: Bearer bmb_... (een beheerder maakt er een met "
+                              "`bamboe token create`)."))
     user = current_node().accounts.user_for_token(token.strip())
     if user is None:
-        raise Unauthorized("This token is not valid here: unknown, expired, revoked or of another node.")
+        raise Unauthorized(N_("Dit token is hier niet geldig: het is onbekend, verlopen, ingetrokken of van een andere "
+                              "node. Vraag een beheerder om een nieuw token."))
     return user
 
 
@@ -105,7 +107,7 @@ def login_required(admin: bool = False, form_page: str | None = None):
                 return redirect(url_for("editor.login", next=_coming_from(form_page)),
                                 302 if request.method in ("GET", "HEAD") else 303)
             if admin and not user.is_admin:
-                raise Forbidden("Alleen beheerders zien dit. Only admins can see this.")
+                raise Forbidden(N_("Alleen beheerders zien dit; log in met een beheerdersaccount."))
             g.user = user
             return view(*args, **kwargs)
         return wrapper

@@ -24,7 +24,7 @@ from registry.editing.forms import (NESTED_FORMS, Parsed, changed_fields, commun
 from registry.editing.messages import localised, reason
 from registry.editing.picklists import PickList, PickLists, pick_lists, places as place_choices
 from registry.editing.schemas import ATTENDANCE, Praktijk
-from registry.errors import BamboeError, InvalidInput, PreconditionFailed
+from registry.errors import N_, BamboeError, InvalidInput, PreconditionFailed
 from registry.web import current_node
 from registry.web.auth import end_session, limiter, login_limit, login_required, return_to, start_session
 from registry.web.feed import recent_changes
@@ -274,7 +274,7 @@ def _submit(kind: str, parsed: Parsed, write):
     try:
         data = editor.load(kind, parsed.data)
         if parsed.unresolved:
-            raise InvalidInput("Some rows name nothing this node knows.", fields=[])
+            raise InvalidInput(N_("Sommige regels noemen iets wat deze node niet kent; kies uit de lijst."), fields=[])
         return write(data), {}
     except InvalidInput as error:
         return None, _form_errors(kind, error, parsed)

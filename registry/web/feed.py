@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, g, jsonify, request
 
-from registry.errors import InvalidInput, NotFound
+from registry.errors import N_, InvalidInput, NotFound
 from registry.queries import named
 from registry.web import conditional, current_node
 from registry.web.negotiation import choose
@@ -65,7 +65,8 @@ def changes(ext: str | None = None):
     node = current_node()
     by_extension = {"atom": ATOM, "jsonld": LD_JSON, "json": LD_JSON}
     if ext is not None and ext not in by_extension:
-        raise NotFound(f"No .{ext} here: use /wijzigingen (Activity Streams) or /wijzigingen.atom.")
+        raise NotFound(N_("Hier is geen .%(ext)s; gebruik /wijzigingen (Activity Streams) of /wijzigingen.atom."),
+                       ext=ext)
     media_type = by_extension.get(ext) or choose([LD_JSON, ACTIVITY_JSON, "application/json", ATOM])
     if media_type == ATOM:
         return conditional(_atom(node), ATOM)
@@ -78,7 +79,8 @@ def changes(ext: str | None = None):
                 "first": collection + "?na=0"}
     else:
         if not (raw.isascii() and raw.isdigit()):
-            raise InvalidInput("`na` is the number of the last change you saw (0 for all).",
+            raise InvalidInput(N_("`na` is het nummer van de laatste wijziging die je zag: geef een getal vanaf 0 "
+                                  "(0 voor alles)."),
                                fields=[{"name": "na", "code": "range"}])
         after = int(raw)
         found = changes_after(node.store, after)

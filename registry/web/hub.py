@@ -12,7 +12,7 @@ import threading
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
 from harvesters.status import MemberStatus, findings, overview
-from registry.errors import NotFound
+from registry.errors import N_, NotFound
 from registry.vocab_docs import rule_anchor
 from registry.web import conditional, current_node
 from registry.web.auth import login_required
@@ -36,7 +36,7 @@ def init_app(app) -> None:
 def _hub():
     hub = current_node().hub
     if hub is None:
-        raise NotFound("This node is not a hub: its settings name no instances file.")
+        raise NotFound(N_("Deze node is geen hub: in zijn instellingen staat geen instances-bestand."))
     return hub
 
 
@@ -54,7 +54,7 @@ def _statuses() -> list[MemberStatus]:
 @blueprint.get("/oogst.<ext>")
 def status_page(ext: str | None = None):
     if ext not in (None, "csv"):
-        raise NotFound(f"No /oogst.{ext}: use /oogst (HTML) or /oogst.csv.")
+        raise NotFound(N_("Er is geen /oogst.%(ext)s; gebruik /oogst (HTML) of /oogst.csv."), ext=ext)
     statuses = _statuses()
     if ext == "csv" or request.args.get("format") == "csv":
         return csv_response(CSV_COLUMNS, _csv_rows(statuses), "oogst.csv", vary=False)

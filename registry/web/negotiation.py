@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import request
 
 from registry import rdf
-from registry.errors import NotAcceptable, NotFound
+from registry.errors import N_, NotAcceptable, NotFound
 
 HTML = "text/html"
 RDF_TYPES = [s.media_type for s in rdf.GRAPH_SYNTAXES]
@@ -26,13 +26,15 @@ def choose(offered: list[str], extension: str | None = None) -> str:
     if extension:
         media_type = EXTENSIONS.get(extension.lower())
         if media_type not in offered:
-            raise NotFound(f"No .{extension} representation here; try one of: {_names(offered)}")
+            raise NotFound(N_("Hier is geen .%(extension)s-weergave; probeer %(choices)s."),
+                           extension=extension, choices=_names(offered))
         return media_type
     wanted = request.args.get("format")
     if wanted:
         media_type = EXTENSIONS.get(wanted.lower()) or (wanted if wanted in offered else None)
         if media_type not in offered:
-            raise NotAcceptable(f"format={wanted} is not offered; use one of: {_names(offered)}")
+            raise NotAcceptable(N_("format=%(wanted)s wordt niet aangeboden; kies uit %(choices)s."),
+                                wanted=wanted, choices=_names(offered))
         return media_type
     if not request.accept_mimetypes:
         return offered[0]
@@ -40,7 +42,8 @@ def choose(offered: list[str], extension: str | None = None) -> str:
         return HTML
     best = request.accept_mimetypes.best_match(offered)
     if best is None:
-        raise NotAcceptable(f"None of the requested types is offered; this resource has: {', '.join(offered)}")
+        raise NotAcceptable(N_("Geen van de gevraagde formaten is beschikbaar; dit is er als %(choices)s."),
+                            choices=", ".join(offered))
     return best
 
 

@@ -46,12 +46,13 @@ def init_app(app: Flask) -> None:
 def problem(status: int, title: str, detail: str, **extra):
     """Build the response: problem+json unless the client prefers HTML; both in the page's language."""
     if _wants_page():
-        return make_response(render_template("error.html", status=status, title=title, detail=detail), status)
-    body = {"type": "about:blank", "status": status, "title": str(title), "detail": str(detail),
-            "instance": request.path, **extra}
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = PROBLEM
+        response = make_response(render_template("error.html", status=status, title=title, detail=detail), status)
+    else:
+        body = {"type": "about:blank", "status": status, "title": str(title), "detail": str(detail),
+                "instance": request.path, **extra}
+        response = jsonify(body)
+        response.status_code = status
+        response.mimetype = PROBLEM
     response.headers["Content-Language"] = current_language()
     return response
 
@@ -105,7 +106,8 @@ def _http_error(error: HTTPException):
     if error.code == 400 and request.path.startswith("/api/") and "JSON" in (error.description or ""):
         return problem(400, gettext("Ongeldige JSON"), gettext("De inhoud is geen geldige JSON."))
     code = error.code or 500
-    response = problem(code, str(HTTP_TITLES.get(code, error.name)), str(HTTP_DETAILS.get(code, HTTP_TITLES.get(code, error.name))))
+    title = HTTP_TITLES.get(code) or HTTP_TITLES[500 if code >= 500 else 400]  # never werkzeug's English name
+    response = problem(code, str(title), str(HTTP_DETAILS.get(code, title)))
     if error.code == 429:
         response.headers.setdefault("Retry-After", "60")
     if error.code == 405 and getattr(error, "valid_methods", None):

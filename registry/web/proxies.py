@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from registry.errors import ConfigError
+from registry.errors import N_, ConfigError
 
 
 class TrustedProxies:
@@ -18,11 +18,7 @@ class TrustedProxies:
 
     def __init__(self, app, trusted: list[str]):
         self.app = app
-        try:
-            self.networks = [ipaddress.ip_network(entry.strip(), strict=False) for entry in trusted]
-        except ValueError as error:
-            raise ConfigError(f"trusted_proxies: {error}. Give addresses or networks, e.g. [\"127.0.0.1\", "
-                              "\"10.0.0.0/8\"].") from error
+        self.networks = [_network(entry) for entry in trusted]
 
     def __call__(self, environ, start_response):
         environ["REMOTE_ADDR"] = self.client(environ.get("REMOTE_ADDR", ""), environ.get("HTTP_X_FORWARDED_FOR", ""))
@@ -46,6 +42,14 @@ class TrustedProxies:
         except ValueError:
             return False
         return any(ip in network for network in self.networks)
+
+
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(entry.strip(), strict=False)
+    except ValueError as error:
+        raise ConfigError(N_("trusted_proxies: %(entry)r is geen adres of netwerk. Geef adressen of netwerken, "
+                             "bijvoorbeeld [\"127.0.0.1\", \"10.0.0.0/8\"]."), entry=entry) from error
 
 
 def _is_address(text: str) -> bool:

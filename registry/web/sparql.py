@@ -6,9 +6,10 @@ import json
 from flask import Blueprint, make_response, render_template, request
 
 from registry import rdf
-from registry.errors import BamboeError, NotAcceptable, QueryRefused
+from registry.errors import N_, BamboeError, NotAcceptable, QueryRefused
 from registry.examples import example, examples
 from registry.sandbox import check_query
+from registry.sandbox.precheck import UPDATES_REFUSED
 from registry.web import current_node
 from registry.web.negotiation import prefers_html
 from registry.web.problems import public_detail
@@ -42,8 +43,8 @@ def endpoint():
         if not request.accept_mimetypes or prefers_html(RESULT_TYPES):
             chosen = example(request.args.get("voorbeeld", "")) or examples()[0]
             return _page(chosen.text, chosen=chosen.slug)
-        raise QueryRefused("Geen query ontvangen. Send a query as `query` (GET or form POST) "
-                           "or as an application/sparql-query body.")
+        raise QueryRefused(N_("Geen query ontvangen; stuur een query als `query` (GET of formulier-POST) of als "
+                              "inhoud van het type application/sparql-query."))
     if _wants_page():
         return _results_page(node, text)
     checked = check_query(text, settings["sparql_max_query_chars"])
@@ -104,14 +105,18 @@ def _query_text() -> str | None:
     if request.method == "POST":
         content_type = request.mimetype
         if content_type == "application/sparql-update" or "update" in request.form:
-            raise QueryRefused("Updates are refused: this endpoint is read-only.")
+            raise QueryRefused(UPDATES_REFUSED)
         if content_type == "application/sparql-query":
             return request.get_data(as_text=True)
         if content_type == FORM:
             return request.form.get("query")
-        raise QueryRefused(f"Send the query as {FORM} or application/sparql-query, not {content_type or 'nothing'}.")
+        if not content_type:
+            raise QueryRefused(N_("Dit verzoek noemt geen soort inhoud; stuur de query als %(form)s of "
+                                  "application/sparql-query."), form=FORM)
+        raise QueryRefused(N_("Stuur de query als %(form)s of application/sparql-query, niet als %(content_type)s."),
+                           form=FORM, content_type=content_type)
     if "update" in request.args:
-        raise QueryRefused("Updates are refused: this endpoint is read-only.")
+        raise QueryRefused(UPDATES_REFUSED)
     return request.args.get("query")
 
 
@@ -131,7 +136,8 @@ def _result_type(form: str) -> tuple[str, str]:
         syntax = rdf.BY_EXTENSION.get(wanted.lower()) or rdf.BY_MEDIA_TYPE.get(wanted)
         if table is GRAPH_TYPES and syntax and not syntax.dataset:
             return syntax.extensions[0], syntax.media_type
-        raise NotAcceptable(f"format={wanted} is not offered for {form}; use one of: {', '.join(table)}")
+        raise NotAcceptable(N_("format=%(wanted)s wordt niet aangeboden voor een %(form)s-query; kies uit %(choices)s."),
+                            wanted=wanted, form=form, choices=", ".join(table))
     offered = list(table.values())
     best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]
     if best is None:
@@ -141,6 +147,7 @@ def _result_type(form: str) -> tuple[str, str]:
         elif named & PLAIN_XML:
             best = table["rdf" if table is GRAPH_TYPES else "xml"]
         else:
-            raise NotAcceptable(f"None of the requested types is offered for {form}: {', '.join(offered)}")
+            raise NotAcceptable(N_("Geen van de gevraagde formaten is beschikbaar voor een %(form)s-query; kies uit "
+                                   "%(choices)s."), form=form, choices=", ".join(offered))
     key = next(k for k, m in table.items() if m == best)
     return key, best

@@ -8,7 +8,7 @@ from flask import Blueprint, g, redirect, render_template
 
 import vocab
 from registry import vocab_docs
-from registry.errors import NotFound
+from registry.errors import N_, NotFound
 from registry.web import conditional, rdf_response
 from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
 
@@ -33,7 +33,7 @@ def concept(path: str):
     iri = vocab.CONCEPTS + stem
     found = vocab_docs.concept(iri)
     if found is None:
-        raise NotFound(f"{iri} is not in the shared vocabulary.")
+        raise NotFound(N_("%(iri)s staat niet in de gedeelde vocabulaire; /def toont alle begrippen."), iri=iri)
     media_type = choose(OFFERED, ext)
     if media_type == HTML:
         return redirect("/def#" + vocab_docs.anchor(iri), code=303)

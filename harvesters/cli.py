@@ -10,7 +10,7 @@ from harvesters.hub import Hub
 from harvesters.instances import load_instances
 from harvesters.log import HarvestRun
 from registry.cli_options import data_option, node_settings
-from registry.errors import ConfigError, InstancesError
+from registry.errors import N_, ConfigError, InstancesError
 
 
 @click.command()
@@ -29,8 +29,9 @@ def harvest(data_dir, node_ids, all_nodes, confirm_removals):
         raise click.UsageError("--confirm-removals goes with --node ID: confirm one node's removals at a time.")
     settings = node_settings(data_dir)
     if not settings["instances"]:
-        raise ConfigError(f"{data_dir} is not a hub: its settings name no instances file. "
-                          f"Use `bamboe init --data {data_dir} ... --instances FILE`.")
+        raise ConfigError(N_("%(data_dir)s is geen hub: de instellingen noemen geen instances-bestand. "
+                             "Gebruik `bamboe init --data %(data_dir)s ... --instances BESTAND`."),
+                          data_dir=str(data_dir))
     store = open_store(data_dir, settings)
     try:
         hub = Hub(settings, data_dir, store)

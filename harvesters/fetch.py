@@ -18,7 +18,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, TimeoutError
 from urllib3.util.retry import Retry
 
-from registry.errors import FetchError
+from registry.errors import N_, FetchError
 
 USER_AGENT = "Bamboe-harvester/0.1 (+https://w3id.org/lerende-praktijken)"
 VOID = "http://rdfs.org/ns/void#"
@@ -108,7 +108,7 @@ def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoi
     """Read the node's root description for its dump and change feed."""
     response = get(session, base_url, limits, {"Accept": "application/n-triples, text/turtle;q=0.9"})
     if response.status != 200:
-        raise FetchError(f"{base_url} answered HTTP {response.status} to a request for its description.",
+        raise FetchError(N_("%(url)s antwoordde HTTP %(http_status)s op de vraag naar zijn beschrijving."),
                          url=base_url, http_status=response.status)
     media_type = response.media_type or "text/turtle"
     try:
@@ -116,12 +116,12 @@ def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoi
         triples = list(ox.parse(response.body, format=formats.get(media_type, ox.RdfFormat.TURTLE),
                                 base_iri=base_url))
     except SyntaxError as error:
-        raise FetchError(f"{base_url} does not describe itself in RDF ({error}); is it a Bamboe node?",
-                         url=base_url) from error
+        raise FetchError(N_("%(url)s beschrijft zichzelf niet in RDF (%(reason)s); is het wel een Bamboe-node?"),
+                         url=base_url, reason=str(error)) from error
     dumps = [t.object.value for t in triples if t.predicate.value == VOID + "dataDump"
              and isinstance(t.object, ox.NamedNode)]
     if not dumps:
-        raise FetchError(f"{base_url} names no void:dataDump in its description.", url=base_url)
+        raise FetchError(N_("%(url)s noemt geen void:dataDump in zijn beschrijving."), url=base_url)
     dump = min(dumps, key=lambda url: next((i for i, ext in enumerate(DUMP_PREFERENCE) if url.endswith(ext)), 99))
     feeds = {t.subject for t in triples if t.predicate.value == DCT + "conformsTo"
              and t.object.value == ACTIVITY_STREAMS}
@@ -129,8 +129,8 @@ def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoi
                  and t.predicate.value == DCAT + "endpointURL"), None)
     for url in (dump, feed):
         if url and not url.startswith(base_url):
-            raise FetchError(f"{base_url} names {url} as its dump or feed; a node is only fetched under its "
-                             "own base URL.", url=base_url)
+            raise FetchError(N_("%(url)s noemt %(named)s als dump of feed; een node wordt alleen onder zijn eigen "
+                                "basis-URL opgehaald."), url=base_url, named=url)
     return Endpoints(dump=dump, feed=feed)
 
 
@@ -144,7 +144,7 @@ def fetch_dump(session: requests.Session, url: str, limits: Limits,
         headers["If-Modified-Since"] = last_modified
     fetched = get(session, url, limits, headers)
     if fetched.status not in (200, 304):
-        raise FetchError(f"{url} answered HTTP {fetched.status}.", url=url, http_status=fetched.status)
+        raise FetchError(N_("%(url)s antwoordde HTTP %(http_status)s."), url=url, http_status=fetched.status)
     return fetched
 
 
@@ -160,11 +160,12 @@ def feed_position(session: requests.Session, feed_url: str, limits: Limits) -> i
     try:
         total = json.loads(page.body)["totalItems"]
     except (ValueError, TypeError, KeyError, RecursionError) as error:
-        raise FetchError(f"{feed_url} is not a change feed ({type(error).__name__}: {str(error)[:200]}).",
-                         url=feed_url) from None
+        raise FetchError(N_("%(url)s is geen wijzigingsfeed (%(kind)s: %(reason)s)."),
+                         url=feed_url, kind=type(error).__name__, reason=str(error)[:200]) from None
     if type(total) is not int or not 0 <= total < MAX_FEED_POSITION:
-        raise FetchError(f"{feed_url} is not a change feed: totalItems must be a whole number from 0 to "
-                         f"{MAX_FEED_POSITION - 1}, not {_shown(total)}.", url=feed_url)
+        raise FetchError(N_("%(url)s is geen wijzigingsfeed: totalItems moet een geheel getal van 0 tot en met "
+                            "%(maximum)s zijn, niet %(value)s."),
+                         url=feed_url, maximum=MAX_FEED_POSITION - 1, value=_shown(total))
     return total
 
 
@@ -172,7 +173,7 @@ def _shown(value) -> str:
     """A JSON value in a few characters, for an error message."""
     if isinstance(value, (bool, int, float)) or value is None:
         return json.dumps(value)[:40]
-    return json.dumps(value[:40]) if isinstance(value, str) else f"a JSON {type(value).__name__}"
+    return json.dumps(value[:40]) if isinstance(value, str) else f"JSON {type(value).__name__}"
 
 
 def get(session: requests.Session, url: str, limits: Limits, headers: dict) -> Fetched:
@@ -185,17 +186,20 @@ def get(session: requests.Session, url: str, limits: Limits, headers: dict) -> F
         with session.get(url, headers=headers, stream=True, allow_redirects=False,
                          timeout=(limits.connect_timeout_s, limits.read_timeout_s)) as response:
             if response.is_redirect:
-                raise FetchError(f"{url} redirects to {response.headers.get('Location')}; put the node's final "
-                                 "URL in the instances file.", url=url, http_status=response.status_code)
+                raise FetchError(N_("%(url)s verwijst door naar %(location)s; zet de uiteindelijke URL van de node "
+                                    "in het instances-bestand."),
+                                 url=url, location=response.headers.get("Location"), http_status=response.status_code)
             declared = int(response.headers.get("Content-Length") or 0)
             if declared > limits.max_bytes:
-                raise FetchError(f"{url} is {declared:,} bytes, over the limit of {limits.max_bytes:,}.", url=url)
+                raise FetchError(N_("%(url)s is %(size)s bytes, meer dan de grens van %(limit)s."),
+                                 url=url, size=declared, limit=limits.max_bytes)
             body = _read(response, url, limits) if response.status_code == 200 else None
             return Fetched(url, response.status_code, body,
                            response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
                            response.headers.get("ETag"), response.headers.get("Last-Modified"))
     except requests.RequestException as error:
-        raise FetchError(_describe(url, error, limits), url=url) from error
+        message, values = _describe(error, limits)
+        raise FetchError(message, url=url, **values) from error
 
 
 def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
@@ -220,31 +224,39 @@ def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
         for chunk in response.iter_content(chunk_size=65536):
             size += len(chunk)
             if size > limits.max_bytes:
-                raise FetchError(f"{url} sent more than the limit of {limits.max_bytes:,} bytes.", url=url)
+                raise FetchError(N_("%(url)s stuurde meer dan de grens van %(limit)s bytes."),
+                                 url=url, limit=limits.max_bytes)
             chunks.append(chunk)
     except (requests.RequestException, AttributeError, ValueError, OSError) as error:
         if expired.is_set():
-            raise FetchError(f"{url} took longer than {limits.total_timeout_s:g} s to send.", url=url) from error
+            raise _too_slow(url, limits) from error
         raise
     finally:
         watchdog.cancel()
     if expired.is_set():
-        raise FetchError(f"{url} took longer than {limits.total_timeout_s:g} s to send.", url=url)
+        raise _too_slow(url, limits)
     return b"".join(chunks)
 
 
-def _describe(url: str, error: requests.RequestException, limits: Limits) -> str:
-    """Say what went wrong in a few words, without urllib3's object reprs."""
+def _too_slow(url: str, limits: Limits) -> FetchError:
+    return FetchError(N_("%(url)s deed er langer dan %(seconds)s s over om te versturen."),
+                      url=url, seconds=f"{limits.total_timeout_s:g}")
+
+
+def _describe(error: requests.RequestException, limits: Limits) -> tuple[str, dict]:
+    """Say what went wrong in a few words, without urllib3's object reprs: message and its values."""
     cause = error.args[0] if error.args else error
     reason = getattr(cause, "reason", cause)
     text = str(reason)
     text = text[text.index("[Errno"):].rstrip(")'\"") if "[Errno" in text else text
+    unreachable = N_("%(url)s is niet bereikbaar: %(reason)s.")
     if isinstance(reason, NewConnectionError):  # a subclass of the timeout errors in urllib3
-        return f"{url} cannot be reached: {text[:200]}."
+        return unreachable, {"reason": text[:200]}
     if (isinstance(error, requests.ConnectTimeout) or isinstance(reason, ConnectTimeoutError)):
-        return f"{url} did not accept a connection within {limits.connect_timeout_s:g} s."
+        return (N_("%(url)s nam binnen %(seconds)s s geen verbinding aan."),
+                {"seconds": f"{limits.connect_timeout_s:g}"})
     if isinstance(error, requests.Timeout) or isinstance(reason, TimeoutError):
-        return f"{url} did not answer within {limits.read_timeout_s:g} s."
+        return N_("%(url)s antwoordde niet binnen %(seconds)s s."), {"seconds": f"{limits.read_timeout_s:g}"}
     if isinstance(error, requests.ConnectionError):
-        return f"{url} cannot be reached: {text[:200]}."
-    return f"{url}: the transfer broke off: {text[:200]}."
+        return unreachable, {"reason": text[:200]}
+    return N_("%(url)s: de overdracht brak af: %(reason)s."), {"reason": text[:200]}

@@ -10,7 +10,7 @@ from harvesters.instances import Instance, load_instances, parse_interval
 from harvesters.locks import try_lock
 from harvesters.log import HarvestRun, graph_iri
 from harvesters.pipeline import Options, harvest_node
-from registry.errors import NotFound
+from registry.errors import N_, NotFound
 from registry.store import Store
 from registry.views.federation import Member
 
@@ -39,8 +39,8 @@ class Hub:
         for instance in self.instances:
             if instance.id == node_id:
                 return instance
-        raise NotFound(f"No node {node_id!r} in {self.path.name}; known: "
-                       + ", ".join(i.id for i in self.instances))
+        raise NotFound(N_("Geen node %(node)r in %(file)s; bekend zijn: %(known)s."), node=node_id,
+                       file=self.path.name, known=", ".join(i.id for i in self.instances))
 
     def interval_s(self, instance: Instance) -> int:
         return instance.interval_s or self.default_interval_s

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from registry.errors import InstancesError
+from registry.errors import N_, InstancesError
 from registry.places import is_cbs_code
 
 LEVELS = ("landelijk", "regionaal", "lokaal", "wijk")
@@ -143,21 +143,25 @@ def load_instances(path: Path | str) -> list[Instance]:
         document = yaml.compose(text)
         data = yaml.safe_load(text)
     except OSError as error:
-        raise InstancesError(f"{path}: cannot read: {error.strerror}", path=str(path)) from error
+        raise InstancesError(N_("%(path)s: niet te lezen: %(reason)s"), path=str(path),
+                             reason=error.strerror) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise InstancesError(f"{path}{line}: not valid YAML: {getattr(error, 'problem', error)}",
-                             path=str(path)) from error
+        problem = str(getattr(error, "problem", None) or error)
+        if mark:
+            raise InstancesError(N_("%(path)s regel %(line)s: geen geldige YAML: %(problem)s"),
+                                 path=str(path), line=mark.line + 1, problem=problem) from error
+        raise InstancesError(N_("%(path)s: geen geldige YAML: %(problem)s"), path=str(path), problem=problem) from error
     if not isinstance(data, dict):
-        raise InstancesError(f"{path}: expected a mapping with a 'nodes:' list.", path=str(path))
+        raise InstancesError(N_("%(path)s: verwacht een mapping met een lijst 'nodes:'."), path=str(path))
     try:
         return FederationSchema().load(data)["nodes"]
     except ValidationError as error:
         problems = [f"{path}:{_line(document, where)}: {'.'.join(map(str, where))}: {message}"
                     for where, message in _flatten(error.messages)]
-        raise InstancesError(f"{path} has {len(problems)} problem(s); the harvester does not start:\n  "
-                             + "\n  ".join(problems), path=str(path), problems=problems) from None
+        raise InstancesError(N_("%(path)s bevat %(count)s fout(en); de oogster start niet:\n  %(listing)s"),
+                             path=str(path), count=len(problems), listing="\n  ".join(problems),
+                             problems=problems) from None
 
 
 def _flatten(messages, where=()):

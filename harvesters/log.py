@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 import vocab
 from harvesters.instances import Instance
+from harvesters.texts import Text
 from registry.places import place_iri
 from registry.queries import NamedQuery, insert_data, named
 from registry.store import Store
@@ -61,7 +62,8 @@ class HarvestRun:
     quarantined: int = 0
     out_of_scope: int = 0
     baseline: int | None = None  # records high-water mark since removals were last confirmed
-    error: str | None = None
+    error: str | None = None  # in Dutch; old records hold one untagged text here
+    error_en: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -71,6 +73,14 @@ class HarvestRun:
     @property
     def changes(self) -> int:
         return self.added + self.updated + self.removed
+
+    def fail(self, text: Text) -> None:
+        """Record why the run failed or was held, in Dutch and in English."""
+        self.error, self.error_en = text.in_language("nl"), text.in_language("en")
+
+    def error_in(self, lang: str) -> str | None:
+        """The error in a page's language; a record from before there were two, as it is."""
+        return (self.error_en or self.error) if lang == "en" else (self.error or self.error_en)
 
     def iri(self, hub_base: str) -> str:
         return f"{member_iri(hub_base, self.node)}/{self.started.strftime('%Y%m%dT%H%M%S%fZ')}"
@@ -148,8 +158,10 @@ def _run(subject: ox.NamedNode, member: ox.NamedNode, run: HarvestRun) -> list[o
                 "lph:lastModified": run.last_modified and ox.Literal(run.last_modified),
                 "lph:feedPosition": _int(run.feed_position), "lph:triples": _int(run.triples),
                 "lph:baselineRecords": _int(run.baseline),
-                "lph:error": run.error and ox.Literal(run.error)}
+                "lph:error": run.error and ox.Literal(run.error, language="nl")}
     triples += [(subject, _p(name), value) for name, value in optional.items() if value is not None]
+    if run.error_en:
+        triples.append((subject, _p("lph:error"), ox.Literal(run.error_en, language="en")))
     for name in ("added", "updated", "removed", "quarantined"):
         triples.append((subject, _p("lph:" + name), _int(getattr(run, name))))
     triples.append((subject, _p("lph:outOfScope"), _int(run.out_of_scope)))

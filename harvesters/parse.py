@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from harvesters.fetch import Fetched, Limits
 from harvesters.parse_worker import MEMORY_EXIT
 from registry import rdf
-from registry.errors import ParseError
+from registry.errors import N_, ParseError
 
 MB = 1024 * 1024
 OUT_OF_MEMORY = {-signal.SIGABRT, -signal.SIGKILL, MEMORY_EXIT}
@@ -68,8 +68,11 @@ def dump_syntax(fetched: Fetched) -> rdf.Syntax:
         try:
             return rdf.syntax_for(suffix or "?")
         except ParseError:
-            raise ParseError(f"{fetched.url} was served as {fetched.media_type or 'no media type'}, "
-                             "which is not an RDF syntax Bamboe reads.", source=fetched.url) from None
+            if fetched.media_type:
+                raise ParseError(N_("%(source)s werd geleverd als %(media_type)s, en dat is geen RDF-syntaxis die "
+                                    "Bamboe leest."), source=fetched.url, media_type=fetched.media_type) from None
+            raise ParseError(N_("%(source)s werd zonder mediatype geleverd en de extensie noemt geen RDF-syntaxis "
+                                "die Bamboe leest."), source=fetched.url) from None
 
 
 def parse_memory_mb(size: int, limits: Limits) -> int:
@@ -96,12 +99,14 @@ def parse_isolated(body: bytes, syntax: rdf.Syntax, base_iri: str, source: str,
         except OSError:
             pass  # the child ended before it read the whole dump; the worker says how
         if not connection.poll(timeout_s + GRACE_S):
-            raise ParseError(f"{source}: the hub's parse worker did not answer; see the hub's log.", source=source)
+            raise ParseError(N_("%(source)s: de parse-worker van de hub antwoordde niet; zie het log van de hub."),
+                             source=source)
         kind, payload = connection.recv()
         if kind == "ok":
             payload = connection.recv_bytes()
     except (EOFError, OSError, pickle.UnpicklingError):
-        raise ParseError(f"{source}: the hub's parse worker stopped; see the hub's log.", source=source) from None
+        raise ParseError(N_("%(source)s: de parse-worker van de hub is gestopt; zie het log van de hub."),
+                         source=source) from None
     finally:
         connection.close()
     return _answer(kind, payload, source, memory_mb)
@@ -111,16 +116,17 @@ def _answer(kind: str, payload, source: str, memory_mb: int) -> bytes:
     if kind == "ok":
         return payload
     if kind == "error":
-        raise ParseError(payload, source=source)
+        message, values = payload  # the child's ParseError: its catalogue entry and values, filled where shown
+        raise ParseError(message, **{**values, "source": values.get("source", source)})
     if kind == "timeout":
-        raise ParseError(f"{source}: parsing the dump took longer than {payload:g} s and was stopped; the node's "
-                         "copy is kept.", source=source)
+        raise ParseError(N_("%(source)s: het parsen van de dump duurde langer dan %(seconds)s s en is gestopt; de "
+                            "kopie van de node blijft staan."), source=source, seconds=f"{payload:g}")
     if payload in OUT_OF_MEMORY:
-        raise ParseError(f"{source}: parsing the dump needed more than {memory_mb:,} MB of memory and was stopped; "
-                         "the node's copy is kept. Ask the node to check its dump (huge literals, RDF/XML "
-                         "entities).", source=source)
-    raise ParseError(f"{source}: the parser stopped unexpectedly (exit status {payload}) and the node's copy is "
-                     "kept; see the hub's log.", source=source)
+        raise ParseError(N_("%(source)s: het parsen van de dump had meer dan %(memory_mb)s MB geheugen nodig en is "
+                            "gestopt; de kopie van de node blijft staan. Vraag de node zijn dump na te kijken "
+                            "(enorme literals, RDF/XML-entiteiten)."), source=source, memory_mb=memory_mb)
+    raise ParseError(N_("%(source)s: de parser stopte onverwacht (exitstatus %(status)s); de kopie van de node "
+                        "blijft staan. Zie het log van de hub."), source=source, status=payload)
 
 
 class ParseWorker:
@@ -143,7 +149,7 @@ class ParseWorker:
                     return
                 except OSError:
                     self._process.kill()
-        raise ParseError("The hub's parse worker does not start; see the hub's log.")
+        raise ParseError(N_("De parse-worker van de hub start niet; zie het log van de hub."))
 
     def close(self) -> None:
         """Hang up: the worker kills its children and exits."""

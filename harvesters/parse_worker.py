@@ -5,7 +5,7 @@ interpreter that imports the parser once, then waits on the socket FD for jobs. 
 job is a small JSON request with a socket of its own. The worker forks a child for
 it (cheap: nothing to import, no threads in the worker), which caps its memory with
 `RLIMIT_DATA`, reads the dump's bytes from the job socket and answers ("ok", size)
-followed by the triples as N-Triples, or ("error", message). When pyoxigraph cannot
+followed by the triples as N-Triples, or ("error", (message, values)). When pyoxigraph cannot
 allocate it aborts the process: that ends the child, never the hub. The worker waits
 for every child, kills one past its deadline, and tells the job how a child that
 sent nothing ended: ("exit", status) or ("timeout", seconds).
@@ -101,7 +101,9 @@ def _child(job: socket.socket, request: dict) -> None:
         except ParseError as error:
             if error.context.get("out_of_memory"):
                 raise MemoryError from None
-            connection.send(("error", error.detail))
+            plain = {name: value for name, value in error.context.items()
+                     if isinstance(value, (str, int, float, bool)) or value is None}
+            connection.send(("error", (error.message, plain)))  # the hub fills it in each language
         else:
             connection.send(("ok", len(ntriples)))
             connection.send_bytes(ntriples)

@@ -19,7 +19,8 @@ from harvesters.parse import parse_dump
 from harvesters.records import Record, diff, split, triples_of
 from harvesters.scope import scope
 from harvesters.status import read_runs
-from registry.errors import BamboeError, FetchError
+from harvesters.texts import Text
+from registry.errors import N_, BamboeError, FetchError
 from registry.store import Store
 
 
@@ -61,14 +62,18 @@ def harvest_node(store: Store, hub_base: str, instance: Instance, options: Optio
     stored = False
     try:
         if not instance.harvestable:
-            raise FetchError(f"{instance.id} has no URL in the instances file (or has stopped).")
+            raise FetchError(N_("%(node)s heeft geen URL in het instances-bestand (of is gestopt)."),
+                             node=instance.id)
         stored = _harvest(store, hub_base, instance, options, run, confirm_removals)
     except BamboeError as error:
-        run.outcome, run.error = "failed", error.detail
+        run.outcome = "failed"
+        run.fail(Text.of(error))
         run.http_status = error.context.get("http_status", run.http_status)
     except Exception as error:  # a bug must fail this node, visibly, not the whole run
         log.exception("harvest of %s failed unexpectedly", instance.id)
-        run.outcome, run.error = "failed", f"Internal error ({type(error).__name__}: {error}); see the hub's log."
+        run.outcome = "failed"
+        run.fail(Text(N_("Interne fout (%(kind)s: %(reason)s); zie het log van de hub."),
+                      {"kind": type(error).__name__, "reason": str(error)}))
     finally:
         run.ended = now()
         if not stored:
@@ -77,7 +82,9 @@ def harvest_node(store: Store, hub_base: str, instance: Instance, options: Optio
                     store.update(record_update(store, hub_base, instance, run, stored=False))
             except BamboeError as error:  # the hub's store is down: say so, keep the run going
                 log.error("could not record the harvest of %s: %s", instance.id, error.detail)
-                run.error = f"{run.error or ''} (not recorded: {error.detail})".strip()
+                unrecorded = Text(N_("niet vastgelegd: %(reason)s"), {"reason": Text.of(error)})
+                run.error = f"{run.error or ''} ({unrecorded.in_language('nl')})".strip()
+                run.error_en = f"{run.error_en or ''} ({unrecorded.in_language('en')})".strip()
     return run
 
 
@@ -113,8 +120,10 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     reason = hold_reason(len(before), len(final), len(changes.removed), baseline, options)
     if reason and not confirmed:
         run.outcome, run.baseline = "held", baseline
-        run.error = (f"{reason}; kept the previous copy until an admin confirms"
-                     + (" (the node changed since the hold was confirmed: confirm again)." if confirm_removals else "."))
+        run.fail(Text(N_("%(reason)s; de vorige kopie blijft staan tot een beheerder het bevestigt "
+                         "(de node is veranderd sinds de bevestiging: bevestig opnieuw).") if confirm_removals
+                      else N_("%(reason)s; de vorige kopie blijft staan tot een beheerder het bevestigt."),
+                      {"reason": reason}))
         return False
     if not changes:
         run.outcome = "unchanged"
@@ -136,7 +145,7 @@ def _quarantine(records: dict[str, Record], before: dict[str, Record], run: Harv
     return final
 
 
-def hold_reason(before: int, after: int, removed: int, baseline: int, options: Options) -> str | None:
+def hold_reason(before: int, after: int, removed: int, baseline: int, options: Options) -> Text | None:
     """Why a harvest must wait for an admin to confirm its removals; None when it may be stored.
 
     `before` and `after` are the node's records in the hub's copy now and after this
@@ -153,12 +162,14 @@ def hold_reason(before: int, after: int, removed: int, baseline: int, options: O
     """
     share, least = options.hold_share, options.hold_min_records
     if before and not after:
-        return f"all {before} records would be removed"
+        return Text(N_("alle %(before)s records zouden verdwijnen"), {"before": before})
     if before >= least and removed > share * before:
-        return f"{removed} of {before} records would be removed at once"
+        return Text(N_("%(removed)s van de %(before)s records zouden in één keer verdwijnen"),
+                    {"removed": removed, "before": before})
     if baseline >= least and after < (1 - share) * baseline:
-        return (f"{after} records would be left of the {baseline} the node has had since removals were last "
-                f"confirmed (more than {share:.0%} fewer)")
+        return Text(N_("er zouden %(after)s records overblijven van de %(baseline)s die de node had sinds "
+                       "verwijderingen het laatst zijn bevestigd (meer dan %(share)s minder)"),
+                    {"after": after, "baseline": baseline, "share": f"{share:.0%}"})
     return None
 
 

@@ -26,6 +26,8 @@ from harvesters.hub import Hub
 from harvesters.locks import FileLock
 from harvesters.log import HarvestRun, now, record_update
 from harvesters.status import overview
+from harvesters.texts import Text
+from registry.errors import N_
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,8 @@ class HarvestScheduler:
         except FutureTimeout:
             instance = self.hub.member(node_id)
             run = HarvestRun(node_id, started=now() - dt.timedelta(seconds=timeout), ended=now(),
-                             used=instance.url, error=f"Gave up after {timeout} s (harvest_job_timeout_s).")
+                             used=instance.url)
+            run.fail(Text(N_("Opgegeven na %(seconds)s s (harvest_job_timeout_s)."), {"seconds": timeout}))
             self.hub.store.update(record_update(self.hub.store, self.hub.base, instance, run, stored=False))
             log.warning("harvest of %s passed %s s; recorded as failed", node_id, timeout)
             return run

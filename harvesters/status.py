@@ -82,17 +82,29 @@ def read_runs(store: Store, hub_base: str, node_ids: Iterable[str]) -> dict[str,
     text = query.bind_values(query.bind(log=ox.NamedNode(log_graph(hub_base))), "member",
                              [ox.NamedNode(prefix + node_id) for node_id in node_ids])
     runs: dict[str, list[HarvestRun]] = defaultdict(list)
+    seen: dict[str, HarvestRun] = {}
     for row in store.select(text):
         value = lambda name: row[name].value if row.get(name) is not None else None  # noqa: E731
         number = lambda name: int(value(name)) if value(name) is not None else None  # noqa: E731
+        error = row.get("error")
+        language = error.language if isinstance(error, ox.Literal) else None
+        earlier = seen.get(row["run"].value)
+        if earlier is not None:  # one row per language of the error: the same run again
+            if language == "en":
+                earlier.error_en = error.value
+            elif error is not None:
+                earlier.error = error.value
+            continue
         node_id = row["member"].value.removeprefix(prefix)
-        runs[node_id].append(HarvestRun(
+        run = seen[row["run"].value] = HarvestRun(
             node=node_id, started=_datetime(row["started"]), ended=_datetime(row["ended"]) if value("ended") else None,
             outcome=value("outcome"), used=value("used"), http_status=number("status"), etag=value("etag"),
             last_modified=value("lastModified"), feed_position=number("feedPosition"), triples=number("triples"),
             added=number("added") or 0, updated=number("updated") or 0, removed=number("removed") or 0,
-            quarantined=number("quarantined") or 0, out_of_scope=number("outOfScope") or 0, error=value("error"),
-        ))
+            quarantined=number("quarantined") or 0, out_of_scope=number("outOfScope") or 0,
+            error=value("error") if language != "en" else None, error_en=value("error") if language == "en" else None,
+        )
+        runs[node_id].append(run)
     return runs
 
 

@@ -121,7 +121,7 @@ def test_node_down_keeps_last_copy_marked_stale(federation, snapshot):
     hub, _, bad = federation
     bad.stop()
     run = hub.harvest("lastig")
-    assert run.outcome == "failed" and "cannot be reached" in run.error
+    assert run.outcome == "failed" and "cannot be reached" in run.error_en and "is niet bereikbaar" in run.error
     nothing_good_lost(hub, snapshot[1])
     status = {s.instance.id: s for s in overview(hub.store, HUB, hub.instances)}
     assert status["lastig"].stale and not status["goed"].stale
@@ -133,7 +133,7 @@ def test_slow_node_times_out(federation, snapshot):
     bad.script.delay_s = 2.5  # read timeout is 1 s
     started = time.monotonic()
     run = hub.harvest("lastig")
-    assert run.outcome == "failed" and "did not answer within 1 s" in run.error
+    assert run.outcome == "failed" and "did not answer within 1 s" in run.error_en
     assert time.monotonic() - started < 15
     nothing_good_lost(hub, snapshot[1])
 
@@ -173,7 +173,7 @@ def test_truncated_body_fails_and_keeps_last_copy(federation, snapshot):
     bad.serve(bad.triples[:-1])
     bad.script.truncate_to = len(bad.script.dump) // 2
     run = hub.harvest("lastig")
-    assert run.outcome == "failed" and "broke off" in run.error
+    assert run.outcome == "failed" and "broke off" in run.error_en
     nothing_good_lost(hub, snapshot[1])
 
 
@@ -182,7 +182,7 @@ def test_body_over_the_size_limit_fails(federation, snapshot):
     with_limits(hub, max_bytes=5000)
     bad.serve(bad.triples[:-1])
     run = hub.harvest("lastig")
-    assert run.outcome == "failed" and "over the limit of 5,000" in run.error
+    assert run.outcome == "failed" and "over the limit of 5000" in run.error_en
     nothing_good_lost(hub, snapshot[1])
 
 
@@ -248,7 +248,7 @@ def test_empty_graph_is_held_until_confirmed(federation, snapshot):
     hub, _, bad = federation
     bad.serve([])
     held = hub.harvest("lastig")
-    assert held.outcome == "held" and held.removed > 10 and "admin" in held.error
+    assert held.outcome == "held" and held.removed > 10 and "admin" in held.error_en and "beheerder" in held.error
     nothing_good_lost(hub, snapshot[1])
     again = hub.harvest("lastig")
     assert again.outcome == "held", "a hold stays until confirmed"
@@ -272,7 +272,7 @@ def test_slow_drip_is_cut_off_at_the_overall_deadline(federation, snapshot):
     with_limits(hub, total_timeout_s=2)
     started = time.monotonic()
     run = hub.harvest("lastig")
-    assert run.outcome == "failed" and "took longer than 2 s" in run.error
+    assert run.outcome == "failed" and "took longer than 2 s" in run.error_en
     assert time.monotonic() - started < 10
     nothing_good_lost(hub, snapshot[1])
 
@@ -281,7 +281,7 @@ def test_a_dump_outside_the_nodes_base_url_is_not_fetched(federation, snapshot):
     hub, good, bad = federation
     bad.script.dump_url = good.base_url + "dump.nq"
     run = hub.harvest("lastig")
-    assert run.outcome == "failed" and "only fetched under its own base URL" in run.error
+    assert run.outcome == "failed" and "only fetched under its own base URL" in run.error_en
     assert not good.dump_requests()[1:], "the hub never asked the other node on the bad node's behalf"
 
 
@@ -289,7 +289,7 @@ def test_redirects_are_not_followed(federation, snapshot):
     hub, good, bad = federation
     bad.script.redirect_to = good.base_url + "dump.nq"
     run = hub.harvest("lastig")
-    assert run.outcome == "failed" and "redirects to" in run.error and run.http_status == 302
+    assert run.outcome == "failed" and "redirects to" in run.error_en and run.http_status == 302
 
 
 def test_a_hold_confirms_only_the_data_it_held(federation, snapshot):
@@ -299,7 +299,7 @@ def test_a_hold_confirms_only_the_data_it_held(federation, snapshot):
     assert held.outcome == "held"
     bad.serve([])  # the node changed again before the admin confirmed
     again = hub.harvest("lastig", confirm_removals=True)
-    assert again.outcome == "held" and "confirm again" in again.error
+    assert again.outcome == "held" and "confirm again" in again.error_en and "bevestig opnieuw" in again.error
     nothing_good_lost(hub, snapshot[1])
     assert hub.harvest("lastig", confirm_removals=True).outcome == "stored"
 
@@ -312,3 +312,38 @@ def test_a_feed_that_starts_over_still_brings_the_change(federation, snapshot):
     bad.script.feed = [1]  # the node was re-initialised: its numbers start again
     run = hub.harvest("lastig")
     assert (run.outcome, run.feed_position) == ("stored", 1)
+
+
+def test_a_failed_harvest_shows_its_error_in_the_pages_language(federation, tmp_path):
+    """The error is recorded in Dutch and English; /oogst and the member page show the one of the page."""
+    from registry import create_app
+
+    hub, _, bad = federation
+    bad.stop()
+    run = hub.harvest("lastig")
+    assert run.outcome == "failed"
+    recorded = read_runs(hub.store, HUB, ["lastig"])["lastig"][0]
+    assert (recorded.error, recorded.error_en) == (run.error, run.error_en)
+    (tmp_path / "web").mkdir()
+    app = create_app({"data_dir": tmp_path / "web", "store_instance": hub.store, "base_url": HUB,
+                      "instances": hub.settings["instances"], "harvest_schedule": False})
+    client = app.test_client()
+    assert "is niet bereikbaar" in client.get("/oogst").get_data(as_text=True)  # Dutch without a choice
+    for path in ("/oogst", "/oogst/lastig"):
+        dutch = client.get(path + "?lang=nl").get_data(as_text=True)  # the cookie remembers a choice
+        english = client.get(path + "?lang=en").get_data(as_text=True)
+        assert "is niet bereikbaar" in dutch and "cannot be reached" not in dutch, path
+        assert "cannot be reached" in english and "is niet bereikbaar" not in english, path
+
+
+def test_an_error_recorded_before_there_were_two_languages_still_shows(federation):
+    """Old records hold one untagged literal: it is the error in either language."""
+    from harvesters.log import HarvestRun, now, record_update
+
+    hub, _, _ = federation
+    instance = hub.member("lastig")
+    old = HarvestRun("lastig", started=now(), ended=now(), used=instance.url, error="Oude melding.")
+    hub.store.update(record_update(hub.store, HUB, instance, old, stored=False).replace('"Oude melding."@nl',
+                                                                                        '"Oude melding."'))
+    recorded = read_runs(hub.store, HUB, ["lastig"])["lastig"][0]
+    assert recorded.error_in("nl") == recorded.error_in("en") == "Oude melding."

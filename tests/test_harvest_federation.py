@@ -100,7 +100,7 @@ def test_cli_harvest_reports_every_node_and_fails_for_the_dead_one(federation):
     table = {line.split()[0]: line.split()[1] for line in result.stdout.splitlines()[1:]}
     assert table == {"den-haag-leiden": "stored", "nijmegen": "stored", "utrecht": "stored", "proef": "stored",
                      "stil": "failed"}
-    assert "cannot be reached" in result.stdout
+    assert "is niet bereikbaar" in result.stdout
 
 
 def test_each_node_arrives_exactly_in_its_own_graph(federation):
@@ -154,7 +154,7 @@ def test_status_page_and_csv(federation):
     assert export.headers["Content-Type"].startswith("text/csv")
     table = {row["id"]: row for row in csv.DictReader(io.StringIO(export.text))}
     assert set(table) == {"den-haag-leiden", "nijmegen", "utrecht", "proef", "stil"}
-    assert table["stil"]["last_success"] == "" and "cannot be reached" in table["stil"]["error"]
+    assert table["stil"]["last_success"] == "" and "is niet bereikbaar" in table["stil"]["error"]
     assert int(table["proef"]["quarantined"]) == 1 and table["nijmegen"]["next_run"]
 
 

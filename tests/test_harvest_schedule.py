@@ -83,7 +83,7 @@ def test_hard_timeout_records_the_run_as_failed(tmp_path, nodes):
     started = time.monotonic()
     run = scheduler.run("n2")
     assert time.monotonic() - started < 2.5
-    assert run.outcome == "failed" and "Gave up after 1 s" in run.error
+    assert run.outcome == "failed" and "Gave up after 1 s" in run.error_en
     assert [r.outcome for r in read_runs(hub.store, HUB, ["n2"])["n2"]] == ["failed"]
     scheduler.shutdown()
     time.sleep(3)  # let the abandoned request finish before the node stops

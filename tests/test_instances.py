@@ -187,7 +187,7 @@ def test_bad_file_detail_lists_every_problem(tmp_path):
     assert len(problems) == 2
     assert problems[0].startswith(f"{path}:5: nodes.0.level: ")
     assert problems[1].startswith(f"{path}:11: nodes.1.area.0: ")
-    assert "2 problem(s)" in caught.value.detail
+    assert "2 fout(en)" in caught.value.detail
     assert all(p in caught.value.detail for p in problems)
 
 
@@ -200,12 +200,12 @@ def test_field_errors_and_duplicate_id_reported_together(tmp_path):
 
 def test_top_level_list_is_refused(tmp_path):
     path = write(tmp_path, "- id: a\n- id: b\n")
-    with pytest.raises(InstancesError, match="expected a mapping with a 'nodes:' list"):
+    with pytest.raises(InstancesError, match="verwacht een mapping met een lijst 'nodes:'"):
         load_instances(path)
 
 
 def test_empty_file_is_refused(tmp_path):
-    with pytest.raises(InstancesError, match="expected a mapping"):
+    with pytest.raises(InstancesError, match="verwacht een mapping"):
         load_instances(write(tmp_path, ""))
 
 
@@ -213,11 +213,11 @@ def test_invalid_yaml_names_its_line(tmp_path):
     path = write(tmp_path, NODE_A + "    name: B: C\n")
     with pytest.raises(InstancesError) as caught:
         load_instances(path)
-    assert caught.value.detail.startswith(f"{path} line 7: not valid YAML")
+    assert caught.value.detail.startswith(f"{path} regel 7: geen geldige YAML")
 
 
 def test_missing_file_is_refused(tmp_path):
-    with pytest.raises(InstancesError, match="cannot read"):
+    with pytest.raises(InstancesError, match="niet te lezen"):
         load_instances(tmp_path / "absent.yaml")
 
 

@@ -17,6 +17,7 @@ from registry.vocab_docs import rule_anchor
 from registry.web import conditional, current_node
 from registry.web.auth import login_required
 from registry.web.csv_download import csv_response
+from registry.web.i18n import current_language
 
 blueprint = Blueprint("hub", __name__)
 CSV_COLUMNS = ("id", "name", "level", "url", "last_attempt", "last_outcome", "last_success", "stale_since",
@@ -107,7 +108,7 @@ def _csv_rows(statuses: list[MemberStatus]) -> list[list]:
             "" if s.age_s is None else round(s.age_s), "" if not success or success.triples is None else success.triples,
             last.added if last else "", last.updated if last else "", last.removed if last else "",
             last.quarantined if last else "", last.out_of_scope if last else "",
-            _iso(s.next_run), (last.error or "") if last else "",
+            _iso(s.next_run), (last.error_in(current_language()) or "") if last else "",
         ])
     return rows
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 
 import vocab
 from registry.store import EmbeddedStore, RemoteStore
@@ -19,6 +21,10 @@ from registry.store.server import OxigraphServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "vocab" / "examples"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+"""Debian's chromium, headless, for the browser tests (`playwright install` cannot download here)."""
 BAMBOE = [sys.executable, "-m", "registry.cli"]
 
 
@@ -150,3 +156,12 @@ def editing_node(tmp_path_factory):
         "BAMBOE_LOGIN_LIMIT": "300 per minute", "BAMBOE_WRITE_LIMIT": "3000 per minute"})
     yield started
     started.node.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium per test module."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()

@@ -8,20 +8,16 @@ One browser and one tab per screen size for the whole module keep this quick.
 """
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from axe import assert_accessible, install_axe
 from conftest import bamboe
 from registry.examples import examples
 from viewsfederation import ViewsFederation
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHROME_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
                  "application/signed-exchange;v=b3;q=0.7")
 PHONE = {"width": 390, "height": 844}
@@ -86,14 +82,6 @@ def fed(tmp_path_factory):
     started = ViewsFederation(tmp_path_factory.mktemp("a11y"))
     yield started
     started.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def new_context(browser, **options):

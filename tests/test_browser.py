@@ -1,23 +1,17 @@
 """A real headless browser (Debian's chromium, driven by Playwright) on a real node."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(user_agent="bamboe-test")
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    context = browser.new_context(user_agent="bamboe-test")
+    yield context.new_page()
+    context.close()
 
 
 def test_browse_search_filter_and_read_a_community(node, page):

@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import time
 import uuid
 from urllib.parse import quote
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from axe import assert_accessible
 from conftest import NodeProcess, bamboe
 from registry.store.server import free_port
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 15_000
 
 LP = "https://w3id.org/lerende-praktijken/id/"
@@ -36,14 +32,6 @@ ARMOEDE = LP + "thema/armoede"
 NO_EXPERIENTIAL_KNOWLEDGE = "Ervaringskennis is niet zichtbaar"
 NO_AGREED_FREQUENCY = "Geen afgesproken frequentie"
 MONTHS = ("januari februari maart april mei juni juli augustus september oktober november december").split()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def new_page(browser):

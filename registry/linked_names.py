@@ -57,15 +57,15 @@ def fetch_names(iri: str, session) -> list[ox.Triple]:
 def refresh(store: Store, base_url: str, session=None) -> bool:
     """Look every linked network up again; True when each one answered with a name."""
     session = session or open_session(LIMITS)
-    known = {(t.subject.value, t.predicate.value, t.object.value, t.object.language) for t in current(store)}
+    before = current(store)
     found, complete = [], True
     for iri in linked(store, base_url):
         names = fetch_names(iri, session)
         if not names:  # keep what we knew
             complete = False
-            names = [t for t in current(store) if t.subject.value == iri]
+            names = [t for t in before if t.subject.value == iri]
         found += names
-    if {(t.subject.value, t.predicate.value, t.object.value, t.object.language) for t in found} != known:
+    if set(found) != set(before):
         store.replace_graph(GRAPH, found)
     return complete
 

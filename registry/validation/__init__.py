@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 import threading
+import warnings
 from functools import cache
 
 import pyoxigraph as ox
@@ -126,7 +127,10 @@ def validate_with_pyshacl(triples: Iterable[ox.Triple], core_only: bool = False)
     data.parse(data=_concepts_ntriples(), format="nt")
     for triple in triples:
         data.add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
-    with _one_at_a_time:
+    with _one_at_a_time, warnings.catch_warnings():
+        # rdflib warns on ill-typed literals (the shapes report them) and on comparing them
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
         _, results, _ = shacl_validate(
             data, shacl_graph=shapes_graph(core_only), inference="none", allow_warnings=True, abort_on_first=False,
         )

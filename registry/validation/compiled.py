@@ -169,9 +169,9 @@ class _ShapeCompiler:
             for d in self.g.objects(declarer, SH.declare)
         )
         inner = select.replace("$this", "?this")
-        query = f"{PREFIXES}{prefixes}SELECT ?this ?value WHERE {{ {self.targets()} {{ {inner} }} }}"
+        query = f"{PREFIXES}{prefixes}SELECT DISTINCT ?this ?value WHERE {{ {self.targets()} {{ {inner} }} }}"
         if "?value" not in inner:
-            query = query.replace("SELECT ?this ?value", "SELECT ?this", 1)
+            query = query.replace("SELECT DISTINCT ?this ?value", "SELECT DISTINCT ?this", 1)
         return self._made(constraint if self.g.value(constraint, SH.message) else self.shape, None, query,
                           self.severity)
 

@@ -34,6 +34,8 @@ class Hub:
         self.options = Options.from_settings(settings)
         self.default_interval_s = parse_interval(settings["harvest_interval"])
         self.lock_folder = Path(data_dir) / "run" / "harvest"
+        self.after_harvest: list[Callable[[HarvestRun], None]] = []
+        """Called after each harvest that stored a copy (the views' index refreshes itself)."""
 
     def member(self, node_id: str) -> Instance:
         for instance in self.instances:
@@ -61,6 +63,9 @@ class Hub:
                 log.info("harvest of %s already running; skipped", instance.id)
                 return None
             run = harvest_node(self.store, self.base, instance, self.options, confirm_removals)
+        if run.outcome == "stored":
+            for callback in self.after_harvest:
+                callback(run)
         log.info("harvested %s: %s in %.1f s%s", instance.id, run.outcome, run.seconds,
                  f" ({run.error})" if run.error else "")
         return run

@@ -20,7 +20,7 @@ from registry.signals import SignalIndex
 from registry.store import EmbeddedStore, Store, remote_store, vocabulary
 from registry.store.remote import RemoteStore
 from registry.store.server import OxigraphServer
-from registry.views.federation import FederationIndex
+from registry.views.index import FederationIndex
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,10 @@ class Node:
             from harvesters.hub import Hub  # harvesters builds on registry; import it only for a hub
 
             self.hub = Hub(s, self.data_dir, self.store)
-        self.federation = FederationIndex(self.store, self.hub.view_members(), self.signals) if self.hub else None
+        self.federation = None
+        if self.hub:
+            self.federation = FederationIndex(self.store, self.hub.view_members())
+            self.hub.after_harvest.append(lambda run: self.federation.refresh_soon())
         self.scheduler = None
 
     def _install_vocabulary(self) -> None:

@@ -149,8 +149,8 @@ class TruthFederation:
         self.hub_dir = root / "hub"
         bamboe("init", "--name", "Hub", "--base-url", f"http://127.0.0.1:{port}/", "--instances", instances,
                data_dir=self.hub_dir)
-        self.hub = NodeProcess(self.hub_dir, port, env={"BAMBOE_HARVEST_SCHEDULE": "false"})
         bamboe("harvest", "--all", data_dir=self.hub_dir, env={**os.environ})
+        self.hub = NodeProcess(self.hub_dir, port, env={"BAMBOE_HARVEST_SCHEDULE": "false"})
         self.dumps = {node_id: requests.get(node.url + "dump.nq", timeout=30).content
                       for node_id, node in self.nodes.items()}
         self.graphs = {node_id: with_vocabulary(dump) for node_id, dump in self.dumps.items()}

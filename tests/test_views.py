@@ -479,11 +479,23 @@ def test_too_long_search_text_is_refused(fed):
     assert response.status_code == 400 and response.headers["Content-Type"] == PROBLEM
 
 
-def test_html_lists_come_in_pages(fed):
-    second = get(fed, "/overzicht", pagina="2").text
-    assert 'class="card"' not in second and 'rel="prev" href="/overzicht?pagina=1"' in second
+def test_html_and_json_lists_come_in_pages(fed):
     first = get(fed, "/overzicht").text
-    assert first.count('class="card"') == 8 and 'rel="next"' not in first
+    assert first.count('class="card"') == 8 and 'rel="next"' not in first and 'class="pager"' not in first
+    beyond = requests.get(fed.urls["hub"] + "overzicht", params={"pagina": "2"}, headers={"Accept": "application/json"},
+                          timeout=30)
+    assert beyond.status_code == 404 and beyond.headers["Content-Type"] == PROBLEM
+    assert "laatste pagina van dit overzicht is 1" in beyond.json()["detail"]
+    paged = requests.get(fed.urls["hub"] + "overzicht", params={"theme": ID + "thema/armoede"},
+                         headers={"Accept": "application/json"}, timeout=30)
+    body = paged.json()
+    assert body["page"] == {"number": 1, "size": 100, "pages": 1}
+    assert paged.headers["X-Total-Count"] == str(body["count"]) == str(body["sections"][0]["total"])
+    assert 'rel="first"' in paged.headers["Link"] and 'rel="next"' not in paged.headers["Link"]
+    assert "pagina=alle" in paged.headers["Link"]
+    whole = requests.get(fed.urls["hub"] + "overzicht", params={"format": "json", "pagina": "alle"}, timeout=30)
+    assert whole.status_code == 200 and 'attachment; filename="landelijk.json"' == whole.headers["Content-Disposition"]
+    assert len(whole.json()["sections"][0]["communities"]) == 8 and "Link" not in whole.headers
     bad = requests.get(fed.urls["hub"] + "overzicht", params={"pagina": "nul"}, headers={"Accept": "application/json"},
                        timeout=30)
     assert bad.status_code == 400 and bad.headers["Content-Type"] == PROBLEM

@@ -7,7 +7,8 @@ import pytest
 from registry.errors import BamboeError
 from registry.store import EmbeddedStore
 from registry.views import build, formats
-from registry.views.federation import Member, build as build_federation
+from registry.views.federation import Member
+from registry.views.index import FederationIndex
 from registry.views.links import links
 
 HUB = "http://hub.test/"
@@ -26,7 +27,7 @@ def federation(**turtle_per_node: str):
         base = f"http://{node}.test/"
         triples = [q.triple for q in ox.parse(HEAD + turtle, format=ox.RdfFormat.TURTLE, base_iri=base)]
         store.replace_graph(HUB + f"graph/{node}", triples)
-    return build_federation(store, MEMBERS, {})
+    return FederationIndex(store, MEMBERS).get()
 
 
 def community(name: str, level: str, extra: str = "") -> str:
@@ -82,3 +83,20 @@ def test_search_text_is_capped():
     with pytest.raises(BamboeError):
         build.read_filters({"q": "e " * 200})
     assert build.read_filters({"q": " koestal ", "theme": ""}) == {"q": "koestal"}
+
+
+def test_a_page_holds_its_slice_while_counts_and_dashboard_cover_the_whole_view(monkeypatch):
+    monkeypatch.setattr(build, "PAGE_SIZE", 2)
+    fed = federation(a="".join(f"<c{n}> " + community(f"Praktijk {n}", "lokaal") for n in range(5)))
+    ctx = build.Context(fed, lambda iri: iri)
+    whole = build.national(ctx, {})
+    pages = [build.national(ctx, {}, page) for page in (1, 2, 3)]
+    assert [len(p["sections"][0]["communities"]) for p in pages] == [2, 2, 1]
+    assert [c["name"] for p in pages for c in p["sections"][0]["communities"]] == \
+        [c["name"] for c in whole["sections"][0]["communities"]]
+    assert all(p["count"] == 5 and p["sections"][0]["total"] == 5 and p["page"]["pages"] == 3 for p in pages)
+    assert all(p["counts"] == whole["counts"] and p["reflection"] == whole["reflection"] for p in pages)
+    assert whole["page"] == {"number": 1, "size": None, "pages": 1}
+    with pytest.raises(BamboeError) as beyond:
+        build.national(ctx, {}, 4)
+    assert beyond.value.status == 404

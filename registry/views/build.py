@@ -24,7 +24,7 @@ MAX_QUERY_TEXT = 200
 WIDER_SHOWN = 12
 """Wider networks listed per community in a wijk view (all of them on its own page)."""
 PAGE_SIZE = 100
-"""Communities per section on one HTML page (JSON, CSV and RDF hold them all)."""
+"""Communities per section on one page of HTML or JSON (CSV, RDF and the full JSON download hold all)."""
 FILTERS = ("theme", "kind", "level", "status", "perspective", "region", "gemeente", "q")
 COUNTED = ("region", "theme", "kind", "level", "perspective", "status")
 NO_REGION = ""
@@ -96,11 +96,12 @@ def _tally(communities: list[Community]) -> tuple[Counter, Counter, Counter]:
     return regions, gemeenten, wijken
 
 
-def national(ctx: Context, filters: dict) -> dict:
+def national(ctx: Context, filters: dict, page: int | None = None) -> dict:
     fed = ctx.federation
     found = select(ctx, fed.communities, filters)
     regions = fed.regions
-    view = _view(ctx, "landelijk", "", "Landelijk overzicht", filters, [("all", found)])
+    view = _view(ctx, "landelijk", "", "Landelijk overzicht", filters, [("all", found)], page)
+    view["map_counts"] = _tally(found)[1]
     per_region = _tally(found)[0]
     view["down"] = [_area("regio", r.id, r.name, per_region[r.id], filters) for r in regions]
     view["matrix"] = _matrix(ctx, found, regions)
@@ -115,7 +116,7 @@ def national(ctx: Context, filters: dict) -> dict:
     return view
 
 
-def regional(ctx: Context, member_id: str, filters: dict) -> dict:
+def regional(ctx: Context, member_id: str, filters: dict, page: int | None = None) -> dict:
     fed = ctx.federation
     member = fed.members.get(member_id)
     if member is None:
@@ -134,20 +135,21 @@ def regional(ctx: Context, member_id: str, filters: dict) -> dict:
                 wholes.setdefault(whole.iri, whole)
     national_ones = select(ctx, list(wholes.values()), filters)
     view = _view(ctx, "regio", member_id, member.name, filters,
-                 [("own", own), ("area", nearby), ("national", national_ones)])
+                 [("own", own), ("area", nearby), ("national", national_ones)], page)
     view["member"] = {"id": member.id, "name": member.name, "level": member.level, "area": list(member.area)}
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)]
     per_gemeente = _tally(own + nearby)[1]
+    view["map_counts"] = per_gemeente
     codes = sorted(area | {code for c in own for code in c.gemeenten})
     view["down"] = [_area("gemeente", code, ctx.label(place_iri(code)), per_gemeente[code], filters) for code in codes]
     return view
 
 
-def municipal(ctx: Context, code: str, filters: dict) -> dict:
+def municipal(ctx: Context, code: str, filters: dict, page: int | None = None) -> dict:
     code = _code(code, "GM")
     fed = ctx.federation
     found = select(ctx, [c for c in fed.communities if code in c.gemeenten], filters)
-    view = _view(ctx, "gemeente", code, ctx.label(place_iri(code)), filters, [("all", found)])
+    view = _view(ctx, "gemeente", code, ctx.label(place_iri(code)), filters, [("all", found)], page)
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
     per_wijk = _tally(found)[2]
@@ -155,12 +157,12 @@ def municipal(ctx: Context, code: str, filters: dict) -> dict:
     return view
 
 
-def neighbourhood(ctx: Context, code: str, filters: dict) -> dict:
+def neighbourhood(ctx: Context, code: str, filters: dict, page: int | None = None) -> dict:
     code = _code(code, "WK")
     fed = ctx.federation
     gemeente = "GM" + code[2:6]
     found = select(ctx, [c for c in fed.communities if code in c.wijken], filters)
-    view = _view(ctx, "wijk", code, _wijk_label(ctx, code), filters, [("all", found)])
+    view = _view(ctx, "wijk", code, _wijk_label(ctx, code), filters, [("all", found)], page)
     view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
         _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(gemeente)] + [
         _area("gemeente", gemeente, ctx.label(place_iri(gemeente)), None, filters)]
@@ -172,7 +174,7 @@ def neighbourhood(ctx: Context, code: str, filters: dict) -> dict:
     return view
 
 
-def community(ctx: Context, iri: str) -> dict:
+def community(ctx: Context, iri: str, page: int | None = None) -> dict:
     fed = ctx.federation
     found = fed.get(iri)
     if found is None:
@@ -191,10 +193,18 @@ def community(ctx: Context, iri: str) -> dict:
     return view
 
 
-def _view(ctx: Context, kind: str, key: str, title: str, filters: dict, sections: list) -> dict:
+def _view(ctx: Context, kind: str, key: str, title: str, filters: dict, sections: list,
+          page: int | None = None) -> dict:
+    """A view's data; with a page number, each section holds only that page's communities."""
     everyone = list({c.iri: c for _, found in sections for c in found}.values())
+    pages = max(1, *(-(-len(found) // PAGE_SIZE) for _, found in sections)) if sections else 1
+    if page is not None and page > pages:
+        raise NotFound(N_("Pagina %(page)s bestaat niet; de laatste pagina van dit overzicht is %(pages)s."),
+                       page=page, pages=pages)
+    shown = sections if page is None else [
+        (name, found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]) for name, found in sections]
     labels: dict[str, str] = {}
-    for community in everyone:
+    for community in {c.iri: c for _, found in shown for c in found}.values():
         _collect_labels(ctx, labels, community)
     counts = _counts(ctx, everyone)
     for rows in counts.values():
@@ -205,7 +215,9 @@ def _view(ctx: Context, kind: str, key: str, title: str, filters: dict, sections
         "view": kind, "id": key, "title": title,
         "url": view_url(kind, key, filters), "filters": filters,
         "count": len(everyone),
-        "sections": [{"key": name, "communities": [_entry(ctx, c) for c in found]} for name, found in sections],
+        "page": {"number": page or 1, "size": PAGE_SIZE if page else None, "pages": pages if page else 1},
+        "sections": [{"key": name, "total": len(all_found), "communities": [_entry(ctx, c) for c in found]}
+                     for (name, all_found), (_, found) in zip(sections, shown)],
         "counts": counts,
         "reflection": [m.as_dict() for m in reflection.dashboard(everyone, ctx.today)],
         "cadence": [{"month": month, "meetings": n} for month, n in reflection.meetings_per_month(everyone, ctx.today)],

@@ -1,8 +1,8 @@
 """The federation as the views see it: every harvested community, placed, merged and indexed.
 
-Built once per store generation (and day, since signals and cadence depend on today)
-from one SELECT over the named graphs, the member list of the instances file and the
-reflection signals. Views then only filter and count in memory.
+Assembled from what `index.FederationIndex` reads per member graph (facts and
+reflection signals) and the member list of the instances file; views then only
+filter and count in memory.
 
 Placement follows the CBS codes: a wijk or buurt lies in the gemeente its code begins
 with; a gemeente lies in every Werkplaats region whose instances entry lists it; a
@@ -13,17 +13,12 @@ become one `Community` with both as sources.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from registry.communities import Label, fold, searchable_text
 from registry.places import parse_place, wijk_of
-from registry.queries import named
-from registry.signals import SignalIndex
-from registry.store import Store
-from registry.store.cache import PerGeneration
 
 NIVEAU = "https://w3id.org/lerende-praktijken/id/niveau/"
 LEVELS = ("wijk", "lokaal", "regionaal", "landelijk")
@@ -146,39 +141,20 @@ class Federation:
         return [member for member in self.regions if code in member.area]
 
 
-class FederationIndex:
-    """The federation of one store, rebuilt when the store changes or the day turns."""
-
-    def __init__(self, store: Store, members: list[Member], signals: SignalIndex):
-        self._members = members
-        self._signals = signals
-        self._cached = PerGeneration(store, self._build, extra_key=dt.date.today)
-
-    def get(self) -> Federation:
-        return self._cached.get()
-
-    def _build(self, store: Store) -> Federation:
-        return build(store, self._members, self._signals.all())
-
-
-def build(store: Store, members: list[Member], signals_by_iri: dict[str, list]) -> Federation:
-    member_of_graph = {member.graph: member for member in members}
-    raw: dict[tuple[str, str], dict[str, list[str]]] = {}
-    for row in store.select(named("views/facts").text):
-        member = member_of_graph.get(row["graph"].value)
-        if member is None:
-            continue
-        values = raw.setdefault((member.id, row["community"].value), {})
-        found = values.setdefault(row["key"].value, [])
-        if row["value"].value not in found:
-            found.append(row["value"].value)
+def assemble(members: list[Member], parts: dict) -> Federation:
+    """The federation from each member graph's facts and signals (`index.GraphPart`), merged and placed."""
+    by_graph = {member.graph: member for member in members}
     by_id = {member.id: member for member in members}
     order = {member.id: number for number, member in enumerate(members)}
     groups: dict[tuple, list[tuple[str, str, dict]]] = defaultdict(list)
-    for (node_id, iri), values in raw.items():
-        for key in values:
-            values[key].sort()
-        groups[_merge_key(iri, values)].append((node_id, iri, values))
+    signals_by_iri: dict[str, tuple] = {}
+    for graph, part in parts.items():
+        member = by_graph.get(graph)
+        if member is None:
+            continue
+        signals_by_iri.update(part.signals)
+        for iri, values in part.facts.items():
+            groups[_merge_key(iri, values)].append((member.id, iri, values))
     regions = {member.id for member in members if member.is_region}
     regions_of_gemeente: dict[str, set[str]] = defaultdict(set)
     for member in members:
@@ -195,11 +171,14 @@ def build(store: Store, members: list[Member], signals_by_iri: dict[str, list]) 
 
 def _community(described, by_id: dict[str, Member], regions: set[str], regions_of_gemeente: dict[str, set[str]],
                signals_by_iri) -> Community:
-    values: dict[str, list[str]] = {}
-    for _, _, one in described:
-        for key, found in one.items():
-            values.setdefault(key, [])
-            values[key] += [value for value in found if value not in values[key]]
+    if len(described) == 1:  # most communities have one source: share its values, don't copy them
+        values = described[0][2]
+    else:
+        values = {}
+        for _, _, one in described:
+            for key, found in one.items():
+                values.setdefault(key, [])
+                values[key] += [value for value in found if value not in values[key]]
     sources = [Source(node_id, by_id[node_id].name, iri) for node_id, iri, _ in described]
     signal_sets = [{signal.key for signal in signals_by_iri.get(iri, [])} for _, iri, _ in described]
     places = [p for p in (parse_place(iri) for iri in values.get("place", [])) if p]

@@ -11,15 +11,16 @@
 """
 from __future__ import annotations
 
-from collections import Counter
+import threading
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_babel import gettext, ngettext
 
 from harvesters.status import read_runs
 from registry.errors import N_, BamboeError, NotAcceptable, NotFound
 from registry.geo.choropleth import gemeente_map
 from registry.places import place_name
+from registry.store.cache import PerGeneration
 from registry.views import build, formats
 from registry.web import conditional, current_node, rdf_response
 from registry.web.csv_download import csv_response
@@ -28,6 +29,8 @@ from registry.web.negotiation import EXTENSIONS, HTML, RDF_TYPES, prefers_html
 blueprint = Blueprint("views", __name__)
 JSON, CSV = "application/json", "text/csv"
 OFFERED = [HTML, JSON, CSV, *RDF_TYPES]
+ALL = "alle"
+"""`pagina=alle`: the whole view as one JSON download."""
 FORMATS = {"html": HTML, "json": JSON, "csv": CSV, **{k: v for k, v in EXTENSIONS.items() if v in RDF_TYPES}}
 
 
@@ -41,23 +44,22 @@ class UnknownList(BamboeError):
 
 @blueprint.get("/overzicht")
 def national():
-    ctx = _context(recent=True)
-    return _respond(build.national(ctx, build.read_filters(request.args)))
+    return _respond(build.national, recent=True)
 
 
 @blueprint.get("/overzicht/regio/<member_id>")
 def regional(member_id: str):
-    return _respond(build.regional(_context(), member_id, build.read_filters(request.args)))
+    return _respond(build.regional, member_id)
 
 
 @blueprint.get("/overzicht/gemeente/<code>")
 def municipal(code: str):
-    return _respond(build.municipal(_context(), code, build.read_filters(request.args)))
+    return _respond(build.municipal, code)
 
 
 @blueprint.get("/overzicht/wijk/<code>")
 def neighbourhood(code: str):
-    return _respond(build.neighbourhood(_context(), code, build.read_filters(request.args)))
+    return _respond(build.neighbourhood, code)
 
 
 @blueprint.get("/overzicht/praktijk")
@@ -65,7 +67,11 @@ def community():
     iri = request.args.get("iri", "").strip()
     if not iri:
         raise BamboeError(N_("Geef de IRI van een lerende praktijk mee: /overzicht/praktijk?iri=…"))
-    return _respond(build.community(_context(), iri))
+    return _respond(_community_view, iri)
+
+
+def _community_view(ctx: build.Context, iri: str, filters: dict, page: int | None) -> dict:
+    return build.community(ctx, iri, page)
 
 
 def _context(recent: bool = False) -> build.Context:
@@ -77,7 +83,47 @@ def _context(recent: bool = False) -> build.Context:
                          recent=_recent_changes(node) if recent else [], labels=node.labels.label)
 
 
-def _recent_changes(node, newest: int = 10) -> list[dict]:
+class ViewCache:
+    """Views made from one federation index, by what was asked; emptied when the index changes."""
+
+    most = 256
+
+    def __init__(self):
+        self._federation, self._made, self._lock = None, {}, threading.Lock()
+
+    def get(self, federation, key: tuple, make):
+        with self._lock:
+            if federation is not self._federation or len(self._made) >= self.most:
+                self._federation, self._made = federation, {}
+            found = self._made.get(key)
+        if found is None:
+            found = make()
+            with self._lock:
+                if federation is self._federation:
+                    self._made[key] = found
+        return found
+
+
+def _view(make, key: str | None, page: int | None, recent: bool) -> dict:
+    """A view's data, made once per federation index, language, filters, page and day."""
+    ctx = _context(recent)
+    filters = build.read_filters(request.args)
+    cache_key = (make, key, tuple(sorted(filters.items())), g.get("lang", "nl"), page, ctx.today,
+                 tuple(tuple(sorted(run.items())) for run in ctx.recent))
+    cache = current_app.extensions.setdefault("bamboe_views", ViewCache())
+    return cache.get(ctx.federation, cache_key,
+                     lambda: make(ctx, filters, page) if key is None else make(ctx, key, filters, page))
+
+
+def _recent_changes(node) -> list[dict]:
+    """Harvest runs that changed a member's copy, read once per store generation."""
+    cache = current_app.extensions.get("bamboe_recent")
+    if cache is None:
+        cache = current_app.extensions["bamboe_recent"] = PerGeneration(node.store, lambda _: _read_recent(node))
+    return cache.get()
+
+
+def _read_recent(node, newest: int = 10) -> list[dict]:
     """Harvest runs that changed a member's copy, newest first, across the federation."""
     hub = node.hub
     names = {i.id: i.name for i in hub.instances}
@@ -89,11 +135,18 @@ def _recent_changes(node, newest: int = 10) -> list[dict]:
              "added": run.added, "updated": run.updated, "removed": run.removed} for run in changed[:newest]]
 
 
-def _respond(view: dict):
-    page = _page_number()
+def _respond(make, key: str | None = None, recent: bool = False):
+    """Make the view in the chosen format: HTML and JSON by page, the rest (and `pagina=alle`) whole."""
     media_type = _choose()
+    whole = media_type not in (HTML, JSON) or (media_type == JSON and request.args.get("pagina") == ALL)
+    page = None if whole else _page_number()
+    view = _view(make, key, page, recent)
     if media_type == JSON:
-        return conditional(jsonify(view).get_data(), JSON)
+        response = conditional(jsonify(view).get_data(), JSON)
+        if page is None:
+            name = "-".join(p for p in (view["view"], _safe(view["id"]) if view["view"] != "praktijk" else "") if p)
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return _with_page_links(response, view)
     if media_type == CSV:
         which = request.args.get("lijst", formats.LISTS[0])
         if which not in formats.LISTS:
@@ -103,8 +156,25 @@ def _respond(view: dict):
         return csv_response(*formats.csv_table(view, which), f"{name}.csv")
     if media_type != HTML:
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
-    return conditional(render_template("views/view.html", view=view, gemeente_map=_gemeente_map(view), page=page,
-                                       page_size=build.PAGE_SIZE), HTML)
+    return _with_page_links(conditional(render_template(
+        "views/view.html", view=view, gemeente_map=_gemeente_map(view), page=page, page_size=build.PAGE_SIZE), HTML),
+        view)
+
+
+def _with_page_links(response, view: dict):
+    """RFC 8288 `Link` headers to the first, previous, next and last page, and the totals."""
+    paging = view["page"]
+    if paging["size"] is None:
+        return response
+    number, pages = paging["number"], paging["pages"]
+    url = lambda n: build.with_params(request.full_path.rstrip("?"), pagina=str(n))  # noqa: E731
+    links = [(url(1), "first"), (url(pages), "last")]
+    links += [(url(number - 1), "prev")] if number > 1 else []
+    links += [(url(number + 1), "next")] if number < pages else []
+    links += [(build.with_params(request.full_path.rstrip("?"), pagina=ALL, format="json"), "alternate")]
+    response.headers["Link"] = ", ".join(f'<{target}>; rel="{rel}"' for target, rel in links)
+    response.headers["X-Total-Count"] = str(view["count"])
+    return response
 
 
 @blueprint.app_template_global()
@@ -118,12 +188,10 @@ def _gemeente_map(view: dict):
     if view["view"] not in ("landelijk", "regio"):
         return None
     regional = view["view"] == "regio"
-    counted = ("own", "area") if regional else ("all",)  # the sections build.regional counts per gemeente
-    entries = {c["iri"]: c for s in view["sections"] if s["key"] in counted for c in s["communities"]}
     regions = ([(view["member"]["name"], view["member"]["area"])] if regional
                else [(r.name, r.area) for r in current_node().federation.get().regions])
     return gemeente_map(
-        Counter(code for c in entries.values() for code in c["gemeenten"]),
+        view["map_counts"],
         lambda code: build.view_url("gemeente", code, view["filters"]),
         regions=regions, focus=view["member"]["area"] if regional else None,
         describe=lambda name, n: ngettext("%(name)s: %(num)d lerende praktijk",

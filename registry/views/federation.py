@@ -80,6 +80,20 @@ class Community:
         return known[-1] if known else ""
 
     @cached_property
+    def sort_key(self) -> tuple[str, str]:
+        return fold(self.name), self.iri
+
+    @cached_property
+    def partner_keys(self) -> frozenset[str]:
+        """Partner names folded, as two nodes' names for one organisation are matched."""
+        return frozenset(fold(name) for name in self.all("partner"))
+
+    @cached_property
+    def place_codes(self) -> tuple[tuple[str, str], ...]:
+        """(CBS code, IRI) of each place it names that is a CBS place."""
+        return tuple((place.code, iri) for iri in self.all("place") if (place := parse_place(iri)))
+
+    @cached_property
     def rank(self) -> int:
         return LEVELS.index(self.level) if self.level else -1
 
@@ -104,7 +118,7 @@ class Federation:
         self.members = {member.id: member for member in members}
         self.regions = [member for member in members if member.is_region]
         """Members that stand for a Werkplaats region, in instances-file order."""
-        self.communities = sorted(communities, key=lambda c: (fold(c.name), c.iri))
+        self.communities = sorted(communities, key=lambda c: c.sort_key)
         self.by_iri: dict[str, Community] = {}
         for community in self.communities:
             for source in community.sources:
@@ -114,14 +128,12 @@ class Federation:
         for community in self.communities:
             for theme in community.all("theme"):
                 self.by_theme[theme].append(community)
-            for partner in {fold(name) for name in community.all("partner")}:
+            for partner in community.partner_keys:
                 self.by_partner[partner].append(community)
         self._places: dict[str, set[str]] = defaultdict(set)
         for community in self.communities:
-            for iri in community.all("place"):
-                place = parse_place(iri)
-                if place:
-                    self._places[place.code].add(iri)
+            for code, iri in community.place_codes:
+                self._places[code].add(iri)
         self.parts: dict[str, list[Community]] = defaultdict(list)
         """Communities that name another with dct:isPartOf, by the other's key IRI."""
         for community in self.communities:
@@ -142,35 +154,52 @@ class Federation:
 
 
 def assemble(members: list[Member], parts: dict) -> Federation:
-    """The federation from each member graph's facts and signals (`index.GraphPart`), merged and placed."""
+    """The federation from each member graph's facts and signals (`index.GraphPart`), merged and placed.
+
+    A community described by one member only (nearly all) is made once per read of its
+    graph and kept in that graph's part, so assembling after one member's harvest costs
+    little more than grouping; only communities described twice are merged anew.
+    """
     by_graph = {member.graph: member for member in members}
     by_id = {member.id: member for member in members}
     order = {member.id: number for number, member in enumerate(members)}
-    groups: dict[tuple, list[tuple[str, str, dict]]] = defaultdict(list)
-    signals_by_iri: dict[str, tuple] = {}
+    placing = _Placing(members)
+    groups: dict[tuple, list[tuple[str, str, dict, object]]] = defaultdict(list)
     for graph, part in parts.items():
         member = by_graph.get(graph)
         if member is None:
             continue
-        signals_by_iri.update(part.signals)
         for iri, values in part.facts.items():
-            groups[_merge_key(iri, values)].append((member.id, iri, values))
-    regions = {member.id for member in members if member.is_region}
-    regions_of_gemeente: dict[str, set[str]] = defaultdict(set)
-    for member in members:
-        if member.is_region:
-            for code in member.area:
-                regions_of_gemeente[code].add(member.id)
+            groups[part.merge_keys[iri]].append((member.id, iri, values, part))
     communities = []
     for described in groups.values():
+        if len(described) == 1:
+            node_id, iri, _, part = described[0]
+            made = part.made.get((node_id, iri))
+            if made is None:
+                made = part.made[(node_id, iri)] = _community([described[0][:3]], by_id, placing, part.signals)
+            communities.append(made)
+            continue
         described.sort(key=lambda d: (order[d[0]], d[1]))
-        for apart in _one_per_node(described):
-            communities.append(_community(apart, by_id, regions, regions_of_gemeente, signals_by_iri))
+        signals = {iri: part.signals.get(iri, ()) for _, iri, _, part in described}
+        for apart in _one_per_node([d[:3] for d in described]):
+            communities.append(_community(apart, by_id, placing, signals))
     return Federation(members, communities)
 
 
-def _community(described, by_id: dict[str, Member], regions: set[str], regions_of_gemeente: dict[str, set[str]],
-               signals_by_iri) -> Community:
+class _Placing:
+    """Which regions take in a gemeente, and which members stand for a region."""
+
+    def __init__(self, members: list[Member]):
+        self.regions = {member.id for member in members if member.is_region}
+        self.of_gemeente: dict[str, set[str]] = defaultdict(set)
+        for member in members:
+            if member.is_region:
+                for code in member.area:
+                    self.of_gemeente[code].add(member.id)
+
+
+def _community(described, by_id: dict[str, Member], placing: _Placing, signals_by_iri) -> Community:
     if len(described) == 1:  # most communities have one source: share its values, don't copy them
         values = described[0][2]
     else:
@@ -180,12 +209,12 @@ def _community(described, by_id: dict[str, Member], regions: set[str], regions_o
                 values.setdefault(key, [])
                 values[key] += [value for value in found if value not in values[key]]
     sources = [Source(node_id, by_id[node_id].name, iri) for node_id, iri, _ in described]
-    signal_sets = [{signal.key for signal in signals_by_iri.get(iri, [])} for _, iri, _ in described]
+    signal_sets = [{signal.key for signal in signals_by_iri.get(iri, ())} for _, iri, _ in described]
     places = [p for p in (parse_place(iri) for iri in values.get("place", [])) if p]
     gemeenten = tuple(sorted({p.gemeente for p in places if p.gemeente}))
     wijken = tuple(sorted({w for w in (wijk_of(p) for p in places) if w}))
-    in_regions = {region for code in gemeenten for region in regions_of_gemeente.get(code, ())}
-    in_regions |= {s.node for s in sources if s.node in regions}  # a regional node's own lie in its region
+    in_regions = {region for code in gemeenten for region in placing.of_gemeente.get(code, ())}
+    in_regions |= {s.node for s in sources if s.node in placing.regions}  # a regional node's own lie in its region
     return Community(
         iri=sources[0].iri, values=values, sources=sources,
         signals=frozenset(set.intersection(*signal_sets)),
@@ -205,7 +234,7 @@ def _one_per_node(described: list) -> list[list]:
     return groups
 
 
-def _merge_key(iri: str, values: dict[str, list[str]]) -> tuple:
+def merge_key(iri: str, values: dict[str, list[str]]) -> tuple:
     """Same name, same places and same partner names: the same community, twice described.
 
     Without a name, or with neither a place nor a partner to tell it by, nothing is

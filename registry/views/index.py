@@ -20,7 +20,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 import pyoxigraph as ox
 
@@ -28,7 +29,7 @@ from registry.errors import StoreError
 from registry.queries import named
 from registry.signals import Signal, signals
 from registry.store import Store, vocabulary
-from registry.views.federation import Federation, Member, assemble
+from registry.views.federation import Federation, Member, assemble, merge_key
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ class GraphPart:
     facts: dict[str, dict[str, list[str]]]  # community IRI -> key -> values
     signals: dict[str, tuple[Signal, ...]]  # community IRI -> signals that apply
     day: dt.date
+    merge_keys: dict[str, tuple] = field(default_factory=dict)  # community IRI -> `federation.merge_key`
+    made: dict = field(default_factory=dict)
+    """Communities of this graph alone, made once by `federation.assemble` and reused."""
 
 
 class FederationIndex:
@@ -112,19 +116,18 @@ class FederationIndex:
 
     def _versions(self) -> dict[str, str | None]:
         """The version of every member graph present in the store."""
-        members = {member.graph for member in self.members}
-        present = set(self.store.graphs()) & members
+        query = named("views/present_graphs")
+        text = query.bind_values(query.text, "g", [ox.NamedNode(member.graph) for member in self.members])
+        present = {row["g"].value for row in self.store.select(text)}
         stored = {row["graph"].value: row["run"].value for row in self.store.select(named("harvest/graphs").text)}
         return {graph: stored.get(graph) for graph in sorted(present)}
 
 
 def read_part(store: Store, graph: str, version: str | None, day: dt.date) -> GraphPart:
     """Fetch one member graph and compute its facts and signals in a scratch store."""
-    name = ox.NamedNode(graph)
     scratch = ox.Store()
-    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in store.graph_triples(graph))
-    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(vocabulary.VOCAB_GRAPH))
-                        for t in vocabulary.triples())
+    scratch.load(store.dump([graph]), format=ox.RdfFormat.N_QUADS)  # parsed in Rust, not triple by triple
+    scratch.bulk_extend(_vocabulary_quads())
     facts: dict[str, dict[str, list[str]]] = {}
     for row in scratch.query(named("views/facts").text):
         values = facts.setdefault(row["community"].value, {}).setdefault(row["key"].value, [])
@@ -137,4 +140,11 @@ def read_part(store: Store, graph: str, version: str | None, day: dt.date) -> Gr
     for signal in signals():
         for row in scratch.query(signal.on(day), use_default_graph_as_union=True):
             found_signals.setdefault(row["this"].value, []).append(signal)
-    return GraphPart(version, facts, {iri: tuple(found) for iri, found in found_signals.items()}, day)
+    return GraphPart(version, facts, {iri: tuple(found) for iri, found in found_signals.items()}, day,
+                     {iri: merge_key(iri, values) for iri, values in facts.items()})
+
+
+@cache
+def _vocabulary_quads() -> tuple[ox.Quad, ...]:
+    graph = ox.NamedNode(vocabulary.VOCAB_GRAPH)
+    return tuple(ox.Quad(t.subject, t.predicate, t.object, graph) for t in vocabulary.triples())

@@ -74,13 +74,12 @@ def _community_view(ctx: build.Context, iri: str, filters: dict, page: int | Non
     return build.community(ctx, iri, page)
 
 
-def _context(recent: bool = False) -> build.Context:
+def _context() -> build.Context:
     node = current_node()
     if node.federation is None:
         raise NotFound(N_("Deze node is geen hub: er zijn geen overzichten."))
     lang = g.get("lang", "nl")
-    return build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang),
-                         recent=_recent_changes(node) if recent else [], labels=node.labels.label)
+    return build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang), labels=node.labels.label)
 
 
 class ViewCache:
@@ -105,14 +104,18 @@ class ViewCache:
 
 
 def _view(make, key: str | None, page: int | None, recent: bool) -> dict:
-    """A view's data, made once per federation index, language, filters, page and day."""
-    ctx = _context(recent)
+    """A view's data, made once per federation index, language, filters, page and day.
+
+    The harvest news of the national view changes with every harvest, the index only
+    when data did: it is added to a copy, so a harvest that changed nothing keeps the cache.
+    """
+    ctx = _context()
     filters = build.read_filters(request.args)
-    cache_key = (make, key, tuple(sorted(filters.items())), g.get("lang", "nl"), page, ctx.today,
-                 tuple(tuple(sorted(run.items())) for run in ctx.recent))
+    cache_key = (make, key, tuple(sorted(filters.items())), g.get("lang", "nl"), page, ctx.today)
     cache = current_app.extensions.setdefault("bamboe_views", ViewCache())
-    return cache.get(ctx.federation, cache_key,
+    view = cache.get(ctx.federation, cache_key,
                      lambda: make(ctx, filters, page) if key is None else make(ctx, key, filters, page))
+    return {**view, "recent": _recent_changes(current_node())} if recent else view
 
 
 def _recent_changes(node) -> list[dict]:
@@ -156,9 +159,11 @@ def _respond(make, key: str | None = None, recent: bool = False):
         return csv_response(*formats.csv_table(view, which), f"{name}.csv")
     if media_type != HTML:
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
+    cache = current_app.extensions["bamboe_views"]
+    drawn = cache.get(current_node().federation.get(), ("map", view["url"], g.get("lang", "nl")),
+                      lambda: _gemeente_map(view))
     return _with_page_links(conditional(render_template(
-        "views/view.html", view=view, gemeente_map=_gemeente_map(view), page=page, page_size=build.PAGE_SIZE), HTML),
-        view)
+        "views/view.html", view=view, gemeente_map=drawn, page=page, page_size=build.PAGE_SIZE), HTML), view)
 
 
 def _with_page_links(response, view: dict):

@@ -192,7 +192,9 @@ def children(node, marker: str) -> list[psutil.Process]:
 
 
 def ask(node, timeout=30) -> requests.Response:
-    return requests.get(node.url + "sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+    """A query a worker must answer: STRUUID() keeps it out of the kept answers (sandbox/answers.py)."""
+    query = "SELECT (COUNT(*) AS ?n) (STRUUID() AS ?fresh) WHERE { ?s ?p ?o }"
+    return requests.get(node.url + "sparql", params={"query": query},
                         headers=JSON, timeout=timeout)
 
 

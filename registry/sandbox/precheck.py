@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from registry.errors import N_, QueryRefused
 
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+CHANGING_FUNCTIONS = {"NOW", "RAND", "UUID", "STRUUID", "BNODE"}
+"""Functions whose value differs between two runs on the same data: such an answer is not kept."""
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _BLANKS = re.compile(
@@ -38,6 +40,7 @@ class CheckedQuery:
     text: str
     form: str  # SELECT, CONSTRUCT, DESCRIBE or ASK
     names_dataset: bool = False  # has FROM / FROM NAMED: then the union default graph is not used
+    repeatable: bool = True  # the same data gives the same answer (no NOW(), RAND()...): it may be kept
 
     @property
     def returns_graph(self) -> bool:
@@ -58,7 +61,7 @@ def check_query(text: str, max_chars: int) -> CheckedQuery:
         raise QueryRefused(UPDATES_REFUSED)
     if form is None:
         raise QueryRefused(N_("Dit is geen SPARQL-query: verwacht werd SELECT, CONSTRUCT, DESCRIBE of ASK."))
-    return CheckedQuery(text, form, "FROM" in words)
+    return CheckedQuery(text, form, "FROM" in words, not CHANGING_FUNCTIONS.intersection(words))
 
 
 def decode_escapes(text: str) -> str:

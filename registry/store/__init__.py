@@ -2,7 +2,8 @@
 
 - `EmbeddedStore`: pyoxigraph in this process (tests, staging, a stopped node).
 - `RemoteStore`: any SPARQL 1.1 Protocol + Graph Store Protocol store, including the
-  private Oxigraph server `bamboe serve` supervises (see `server.py`).
+  private Oxigraph server `bamboe serve` supervises (see `server.py`) and Virtuoso
+  (`store_flavour = "virtuoso"`, see `remote.py`).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from registry.errors import ConfigError
 from registry.store.base import META_GRAPH, Solution, Store
 from registry.store.embedded import EmbeddedStore
-from registry.store.remote import RemoteStore
+from registry.store.remote import FLAVOURS, RemoteStore
 
 RUN_FILE = "run/node.json"
 
@@ -48,7 +49,11 @@ def open_store(data_dir: Path, settings: dict) -> Store:
 
 
 def remote_store(settings: dict) -> RemoteStore:
+    """Open the SPARQL 1.1 store the settings name (store = remote)."""
     urls = [settings[f"store_{kind}_url"] for kind in ("query", "update", "gsp")]
     if not all(urls):
         raise ConfigError("store = remote needs store_query_url, store_update_url and store_gsp_url.")
-    return RemoteStore(*urls)
+    flavour = FLAVOURS.get(settings["store_flavour"])
+    if flavour is None:
+        raise ConfigError(f"store_flavour must be one of {', '.join(FLAVOURS)}, not {settings['store_flavour']!r}.")
+    return RemoteStore(*urls, user=settings["store_user"], password=settings["store_password"], flavour=flavour)

@@ -1,15 +1,20 @@
-"""`/sparql`: the SPARQL 1.1 Protocol, read-only, answered by the isolated query pool."""
+"""`/sparql`: the SPARQL 1.1 Protocol, read-only, answered by the isolated query pool.
+
+An answer to a repeatable query is kept until the store changes (`sandbox.Answers`):
+the same question on the same data is answered without a worker.
+"""
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 
 from registry import rdf
 from registry.errors import N_, BamboeError, NotAcceptable, QueryRefused
 from registry.examples import example, examples
-from registry.sandbox import check_query
+from registry.sandbox import Answers, CheckedQuery, QueryResult, check_query
 from registry.sandbox.precheck import UPDATES_REFUSED
+from registry.store.cache import PerGeneration
 from registry.web import current_node
 from registry.web.negotiation import prefers_html
 from registry.web.problems import public_detail
@@ -34,6 +39,12 @@ PLAIN_XML = {"application/xml", "text/xml"}
 """Plain XML asks for SPARQL XML results (or RDF/XML for a graph) when nothing more exact matches."""
 
 
+@blueprint.record_once
+def _keep_answers(state) -> None:
+    store = state.app.extensions["bamboe"].store
+    state.app.extensions["bamboe_answers"] = PerGeneration(store, lambda _: Answers())
+
+
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     node = current_node()
@@ -49,9 +60,7 @@ def endpoint():
         return _results_page(node, text)
     checked = check_query(text, settings["sparql_max_query_chars"])
     key, media_type = _result_type(checked.form)
-    client = request.remote_addr or "unknown"
-    result = node.pool.run(checked.text, media_type if checked.returns_graph else key, client,
-                           settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
+    result = _answer(node, checked, media_type if checked.returns_graph else key)
     response = make_response(result.body)
     response.mimetype = media_type
     response.vary.add("Accept")
@@ -61,6 +70,22 @@ def endpoint():
             f"rows>{settings['sparql_max_rows']} or bytes>{settings['sparql_max_bytes']}"
         )
     return response
+
+
+def _answer(node, checked: CheckedQuery, result_format: str) -> QueryResult:
+    """The kept answer to this question on the current data, or a worker's (kept when repeatable)."""
+    settings = node.settings
+    question = (checked.text, result_format, settings["sparql_max_rows"], settings["sparql_max_bytes"],
+                not checked.names_dataset)
+    answers = current_app.extensions["bamboe_answers"].get() if checked.repeatable else None
+    kept = answers.get(question) if answers is not None else None
+    if kept is not None:
+        return kept
+    result = node.pool.run(checked.text, result_format, request.remote_addr or "unknown",
+                           settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
+    if answers is not None:
+        answers.keep(question, result)
+    return result
 
 
 def _wants_page() -> bool:
@@ -77,8 +102,7 @@ def _results_page(node, text: str):
     try:
         checked = check_query(text, settings["sparql_max_query_chars"])
         graph = checked.returns_graph
-        result = node.pool.run(checked.text, GRAPH_TYPES["ttl"] if graph else "json", request.remote_addr or "unknown",
-                               settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
+        result = _answer(node, checked, GRAPH_TYPES["ttl"] if graph else "json")
     except BamboeError as error:
         return _page(text, error=public_detail(error), status=error.status)
     body = result.body.decode() if isinstance(result.body, bytes) else result.body

@@ -393,8 +393,12 @@ def test_walk_create_meeting_edit_delete_report_result_and_see_it_on_the_hub(bro
         expect(page.locator("#resultaten table")).to_contain_text("Kookclub Koestal")
 
         # The hub, after a harvest, shows the community with its place, and holds what changed.
-        hub.harvest()
-        page.goto(hub.url + "overzicht/praktijk?iri=" + quote(community_iri, safe=""))
+        hub.harvest()  # another process: the hub's views refresh in the background, so look again a few times
+        for _ in range(40):
+            page.goto(hub.url + "overzicht/praktijk?iri=" + quote(community_iri, safe=""))
+            if name in page.locator("h1").inner_text():
+                break
+            page.wait_for_timeout(250)
         expect(page.locator("h1")).to_contain_text(name)
         expect(page.locator('main a[href$="/overzicht/gemeente/GM0537"]').first).to_be_visible()
         prefix = "PREFIX schema: <http://schema.org/> PREFIX dct: <http://purl.org/dc/terms/> "

@@ -46,6 +46,7 @@ def wait_for(condition, seconds: float = 10) -> None:
 def test_an_update_after_one_harvest_reads_only_that_graph(federation):
     _, node, nodes = federation
     index = node.federation
+    node.hub.after_harvest.clear()  # refresh here, not in the background, to see what each refresh reads
     node.hub.harvest_many(["a", "b"])
     assert len(index.refresh().communities) == 9
     assert index.last_reads == [graph_iri(HUB, "a"), graph_iri(HUB, "b")]

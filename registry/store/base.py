@@ -61,7 +61,7 @@ class Store(ABC):
         """Execute a SPARQL update and move the change token, in one transaction."""
         self._state_cache = None
         try:
-            self._update(sparql + " ;\n" + _bump_generation())
+            self._update(sparql + " ;\n" + bump_generation())
         finally:
             self._state_cache = None
 
@@ -107,7 +107,7 @@ class Store(ABC):
         """Release the backend's resources."""
 
 
-def _bump_generation() -> str:
+def bump_generation() -> str:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return named("store/bump_generation").bind(
         generation=ox.Literal(uuid.uuid4().hex),

@@ -17,8 +17,8 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from registry.errors import StoreError, StoreQueryError
-from registry.queries import NamedQuery
-from registry.store.base import META_GRAPH, Solution, Store, _bump_generation
+from registry.queries import named
+from registry.store.base import META_GRAPH, Solution, Store, bump_generation
 
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"
@@ -70,7 +70,7 @@ TEMPLATE_TRIPLES = 100
 hold them; Virtuoso compiles each template to SQL and stops at 10000 lines of it."""
 INSERT_DATA = re.compile(r"INSERT DATA \{ GRAPH (<[^>\s]*>) \{\n((?:(?:<|_:)[^\n]*\n)*)\} \}")
 """An INSERT DATA block as `registry.queries.insert_data` writes it: one triple per line."""
-GRAPH_SIZE = NamedQuery("store/graph_size", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+GRAPH_SIZE = named("store/graph_size")
 
 
 class RemoteStore(Store):
@@ -121,7 +121,7 @@ class RemoteStore(Store):
         except StoreError:
             if not self.flavour.atomic_updates:
                 with suppress(StoreError):  # the store may be down: the first error is the one to report
-                    self._update(_bump_generation())
+                    self._update(bump_generation())
                 self._state_cache = None
             raise
 

@@ -168,7 +168,7 @@ def neighbourhood(ctx: Context, code: str, filters: dict, page: int | None = Non
         _area("gemeente", gemeente, ctx.label(place_iri(gemeente)), None, filters)]
     for section in view["sections"]:
         for entry in section["communities"]:
-            wider = links(fed, fed.get(entry["iri"])).wider
+            wider = links(fed, fed.get(entry["iri"]), wider_only=True).wider
             entry["wider"] = [_link(ctx, link) for link in wider[:WIDER_SHOWN]]
             entry["wider_total"] = len(wider)
     return view

@@ -29,7 +29,9 @@ class Links:
     nearby: list[Link] = field(default_factory=list)
 
 
-def links(federation: Federation, community: Community) -> Links:
+def links(federation: Federation, community: Community, wider_only: bool = False) -> Links:
+    """Links up, down and sideways; `wider_only` (a wijk view's lists) skips the other two,
+    which at 100,000 communities cost most: thousands share a theme or partner."""
     found = Links()
     explicit = set()
     for target in community.all("part_of"):
@@ -37,7 +39,7 @@ def links(federation: Federation, community: Community) -> Links:
         if other is not community:
             found.wider.append(Link(other, other.iri if other else target, "part_of"))
             explicit.add(other.iri if other else target)
-    for other in federation.parts.get(community.iri, []):
+    for other in [] if wider_only else federation.parts.get(community.iri, []):
         if other is not community:
             found.narrower.append(Link(other, other.iri, "part_of"))
             explicit.add(other.iri)
@@ -47,11 +49,13 @@ def links(federation: Federation, community: Community) -> Links:
             continue
         if other.rank > community.rank >= 0 and covers(other, community):
             found.wider.append(Link(other, other.iri, "theme"))
+        elif wider_only:
+            continue
         elif community.rank > other.rank >= 0 and covers(community, other):
             found.narrower.append(Link(other, other.iri, "theme"))
         elif other.rank == community.rank >= 0 and near(community, other):
             nearby.append(Link(other, other.iri, "theme"))
-    for other in _sharing_partner(federation, community):
+    for other in [] if wider_only else _sharing_partner(federation, community):
         if other.rank == community.rank >= 0 and near(community, other):
             nearby.append(Link(other, other.iri, "partner"))
     taken = {link.iri for link in found.wider + found.narrower}

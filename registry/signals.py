@@ -103,7 +103,7 @@ def for_one(triples: list[ox.Triple], community: str, today: dt.date | None = No
     """
     today = today or dt.date.today()
     small = ox.Store()
-    small.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in vocabulary.triples())
+    small.extend(vocabulary.quads())
     small.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     values = f"WHERE {{ VALUES $this {{ {ox.NamedNode(community)} }} "
     return [signal for signal in signals() if list(small.query(signal.on(today).replace("WHERE {", values, 1)))]

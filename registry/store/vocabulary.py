@@ -38,6 +38,13 @@ def triples() -> tuple[ox.Triple, ...]:
 
 
 @cache
+def quads(graph: str | None = None) -> tuple[ox.Quad, ...]:
+    """The same statements as quads in one graph (default: the default graph), for scratch stores."""
+    name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    return tuple(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples())
+
+
+@cache
 def digest() -> str:
     """A fingerprint of the files, so a store learns when its copy is out of date."""
     found = hashlib.sha256()

@@ -19,8 +19,9 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
-import vocab
+from registry.store import vocabulary
 from registry.validation import compiled
+from registry.validation.compiled import shapes_graph
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,9 @@ class Report:
 
 
 @cache
-def shapes_graph(core_only: bool = False) -> rdflib.Graph:
-    """The shared shapes: core rules (violations) and, unless core_only, the reflection signals."""
-    graph = rdflib.Graph()
-    files = [vocab.core_shapes_file()] + ([] if core_only else [vocab.recommended_shapes_file()])
-    for path in files:
-        graph.parse(path, format="turtle")
-    return graph
-
-
-@cache
 def _concepts_ntriples() -> bytes:
     graph = rdflib.Graph()
-    for path in [vocab.ontology_file(), *vocab.concept_files()]:
+    for path in vocabulary.files():
         graph.parse(path, format="turtle")
     return graph.serialize(format="nt", encoding="utf-8")
 
@@ -87,7 +78,7 @@ def validate(triples: Iterable[ox.Triple], core_only: bool = False) -> Report:
     computes signals itself over the stored data.
     """
     store = ox.Store()
-    store.bulk_extend(_concept_quads())
+    store.bulk_extend(vocabulary.quads())
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     findings = []
     for check in compiled.checks(core_only):
@@ -107,14 +98,6 @@ def validate(triples: Iterable[ox.Triple], core_only: bool = False) -> Report:
 
 def _fallback(messages: dict[str, str]) -> str:
     return next(iter(messages.values()), "")
-
-
-@cache
-def _concept_quads() -> tuple[ox.Quad, ...]:
-    quads = []
-    for path in [vocab.ontology_file(), *vocab.concept_files()]:
-        quads += ox.parse(path=path, format=ox.RdfFormat.TURTLE)
-    return tuple(quads)
 
 
 def validate_with_pyshacl(triples: Iterable[ox.Triple], core_only: bool = False) -> Report:

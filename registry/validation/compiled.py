@@ -66,13 +66,19 @@ class Check:
 
 
 @cache
-def checks(core_only: bool) -> tuple[Check, ...]:
-    """Compile the shipped shapes (core, and unless core_only the recommended ones)."""
+def shapes_graph(core_only: bool = False) -> rdflib.Graph:
+    """The shared shapes: core rules (violations) and, unless core_only, the reflection signals."""
     graph = rdflib.Graph()
     files = [vocab.core_shapes_file()] + ([] if core_only else [vocab.recommended_shapes_file()])
     for path in files:
         graph.parse(path, format="turtle")
-    return tuple(compile_shapes(graph))
+    return graph
+
+
+@cache
+def checks(core_only: bool) -> tuple[Check, ...]:
+    """Compile the shipped shapes (core, and unless core_only the recommended ones)."""
+    return tuple(compile_shapes(shapes_graph(core_only)))
 
 
 def compile_shapes(graph: rdflib.Graph) -> list[Check]:

@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 import pyoxigraph as ox
 
@@ -127,7 +126,7 @@ def read_part(store: Store, graph: str, version: str | None, day: dt.date) -> Gr
     """Fetch one member graph and compute its facts and signals in a scratch store."""
     scratch = ox.Store()
     scratch.load(store.dump([graph]), format=ox.RdfFormat.N_QUADS)  # parsed in Rust, not triple by triple
-    scratch.bulk_extend(_vocabulary_quads())
+    scratch.bulk_extend(vocabulary.quads(vocabulary.VOCAB_GRAPH))
     facts: dict[str, dict[str, list[str]]] = {}
     for row in scratch.query(named("views/facts").text):
         values = facts.setdefault(row["community"].value, {}).setdefault(row["key"].value, [])
@@ -142,9 +141,3 @@ def read_part(store: Store, graph: str, version: str | None, day: dt.date) -> Gr
             found_signals.setdefault(row["this"].value, []).append(signal)
     return GraphPart(version, facts, {iri: tuple(found) for iri, found in found_signals.items()}, day,
                      {iri: merge_key(iri, values) for iri, values in facts.items()})
-
-
-@cache
-def _vocabulary_quads() -> tuple[ox.Quad, ...]:
-    graph = ox.NamedNode(vocabulary.VOCAB_GRAPH)
-    return tuple(ox.Quad(t.subject, t.predicate, t.object, graph) for t in vocabulary.triples())

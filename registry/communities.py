@@ -183,6 +183,12 @@ class CommunityIndex:
                 for facet, counts in self.facets().items()}
 
 
+def page_neighbours(number: int, last: int) -> dict[str, int]:
+    """Link relation -> page number for page `number` of `last`: first, prev, next, last (those that exist)."""
+    found = {"first": 1, "prev": number - 1, "next": number + 1, "last": last}
+    return {rel: n for rel, n in found.items() if 1 <= n <= last}
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list: the communities on it and where it lies among the others."""
@@ -199,8 +205,7 @@ class Page:
 
     def neighbours(self) -> dict[str, int]:
         """The pages a pager and `Link` header point to: first, prev, next, last (those that exist)."""
-        found = {"first": 1, "prev": self.number - 1, "next": self.number + 1, "last": self.last}
-        return {rel: number for rel, number in found.items() if 1 <= number <= self.last}
+        return page_neighbours(self.number, self.last)
 
     def window(self, around: int = 2) -> list[int | None]:
         """Page numbers a pager shows: the first, the last and `around` either side; None marks a gap."""

@@ -22,6 +22,7 @@ from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import BadRequest
 
+from registry.communities import page_neighbours
 from registry.editing.schemas import NESTED, Begrip, Praktijk
 from registry.editing.service import NOT_AN_OBJECT, Address, Saved
 from registry.errors import N_, InvalidInput, NotAcceptable, UnsupportedMediaType
@@ -195,9 +196,8 @@ def _paged(slugs: list[str], read):
     last = max(1, math.ceil(total / size))
     links = []
     kept = [(k, v) for k, v in request.args.items(multi=True) if k != "pagina"]
-    for rel, number in (("first", 1), ("prev", page - 1), ("next", page + 1), ("last", last)):
-        if 1 <= number <= last and not (rel in ("prev", "next") and number == page):
-            links.append(f'<{request.path}?{urlencode([("pagina", number), *kept])}>; rel="{rel}"')
+    for rel, number in page_neighbours(page, last).items():
+        links.append(f'<{request.path}?{urlencode([("pagina", number), *kept])}>; rel="{rel}"')
     headers = {"X-Total-Count": str(total), "X-Pagination-Page": str(page), "X-Pagination-Limit": str(size)}
     if links:
         headers["Link"] = ", ".join(links)

@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_babel import gettext, ngettext
 
 from harvesters.status import read_runs
+from registry.communities import page_neighbours
 from registry.errors import N_, BamboeError, NotAcceptable, NotFound
 from registry.geo.choropleth import gemeente_map
 from registry.places import place_name
@@ -171,12 +172,10 @@ def _with_page_links(response, view: dict):
     paging = view["page"]
     if paging["size"] is None:
         return response
-    number, pages = paging["number"], paging["pages"]
-    url = lambda n: build.with_params(request.full_path.rstrip("?"), pagina=str(n))  # noqa: E731
-    links = [(url(1), "first"), (url(pages), "last")]
-    links += [(url(number - 1), "prev")] if number > 1 else []
-    links += [(url(number + 1), "next")] if number < pages else []
-    links += [(build.with_params(request.full_path.rstrip("?"), pagina=ALL, format="json"), "alternate")]
+    here = request.full_path.rstrip("?")
+    links = [(build.with_params(here, pagina=str(n)), rel)
+             for rel, n in page_neighbours(paging["number"], paging["pages"]).items()]
+    links += [(build.with_params(here, pagina=ALL, format="json"), "alternate")]
     response.headers["Link"] = ", ".join(f'<{target}>; rel="{rel}"' for target, rel in links)
     response.headers["X-Total-Count"] = str(view["count"])
     return response

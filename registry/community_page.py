@@ -10,6 +10,7 @@ from registry.description import Description
 from registry.labels import Labels
 from registry.signals import Signal
 
+SCHEMA = "http://schema.org/"
 MODES = {
     "http://schema.org/OfflineEventAttendanceMode": ("fysiek", "physical"),
     "http://schema.org/OnlineEventAttendanceMode": ("online", "online"),
@@ -83,6 +84,7 @@ def _meeting(d: Description, meeting: ox.NamedNode, label, lang: str, today: str
         "name": d.text(meeting, "schema:name", lang),
         "location": d.text(meeting, "schema:location", lang),
         "mode": MODES.get(mode, (mode, mode))[lang == "en"] if mode else "",
+        "mode_iri": mode,
         "present": ", ".join(label(p) for p in d.objects(meeting, "lp:perspectivePresent")),
         "reports": [
             {"iri": r.value, "issued": d.text(r, "dct:issued"), "url": d.text(r, "schema:url"),
@@ -107,8 +109,30 @@ def schema_org(page: dict) -> str:
         "areaServed": [label for _, label in page["places"]],
         "member": [{"@type": "Organization", "name": name} for _, name in page["partners"]],
         "email": page["contacts"][0]["email"] if page["contacts"] else None,
-        "event": [{"@type": "Event", "startDate": m["date"], "name": m["name"] or page["name"]}
-                  for m in page["meetings"][:10]],
+        "event": [_event(m, page) for m in [*page["planned"], *page["meetings"][:10]]],
     }
     compact = {key: value for key, value in document.items() if value not in (None, "", [])}
     return json.dumps(compact, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _event(meeting: dict, page: dict) -> dict:
+    """A meeting as a schema.org Event that search engines accept: a url, and a location.
+
+    A meeting held online is at a VirtualLocation (its own page); one held in a place is
+    at a Place named by the meeting's location and addressed to the community's gemeente
+    (the data holds no street address). A meeting without a mode is taken as physical.
+    """
+    mode = meeting["mode_iri"] or SCHEMA + "OfflineEventAttendanceMode"
+    locality = next((name for iri, name in page["places"] if "/GM" in iri), None) or next(
+        (name for _, name in page["places"]), None)
+    place = {"@type": "Place", "name": meeting["location"] or locality or page["name"],
+             "address": {"@type": "PostalAddress", "addressLocality": locality, "addressCountry": "NL"}
+             if locality else {"@type": "PostalAddress", "addressCountry": "NL"}}
+    online = {"@type": "VirtualLocation", "url": meeting["iri"]}
+    locations = {SCHEMA + "OnlineEventAttendanceMode": [online],
+                 SCHEMA + "MixedEventAttendanceMode": [place, online]}.get(mode, [place])
+    return {"@type": "Event", "@id": meeting["iri"], "url": meeting["iri"],
+            "name": meeting["name"] or page["name"], "startDate": meeting["date"],
+            "eventAttendanceMode": mode, "eventStatus": SCHEMA + "EventScheduled",
+            "location": locations[0] if len(locations) == 1 else locations,
+            "organizer": {"@id": page["iri"]}}

@@ -15,6 +15,8 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.task import ErrorTask
 
+from registry.web.api_spec import PREFIX as API_PREFIX, VERSION as API_VERSION
+
 TITLES = {400: "Ongeldig verzoek", 413: "Verzoek te groot", 431: "Kopregels te groot", 500: "Interne fout"}
 DETAILS = {
     400: "Het verzoek volgt de regels van HTTP niet en kan niet worden gelezen; controleer de kopregels.",
@@ -38,6 +40,8 @@ class ProblemErrorTask(ErrorTask):
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/problem+json"))
         self.response_headers.append(("Content-Language", "nl"))
+        if (getattr(self.request, "path", "") or "").startswith(API_PREFIX):  # as on every answer of the API
+            self.response_headers.append(("API-Version", API_VERSION))
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)

@@ -2,8 +2,9 @@
 
 Dutch plural nouns in kebab-case, the major version in the path, `API-Version` on
 every response, problem+json errors with every field error at once (400, never 422),
-405 with `Allow`, 406/415, ETags with If-Match (412 when stale, 428 when missing).
-OpenAPI 3 is generated from the marshmallow schemas by flask-smorest and served at
+405 with `Allow`, 406/415, ETags with If-Match (412 when stale, 428 when missing, 400
+when it is no ETag). OpenAPI 3 is generated from the marshmallow schemas by flask-smorest
+(conventions in registry/web/api_spec.py) and served at
 /api/v1/openapi.json (no auth, CORS *); /api/v1/docs renders it with a Swagger UI
 the node serves itself, so it works offline.
 """
@@ -11,15 +12,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from urllib.parse import urlencode
 from pathlib import Path
 
-import marshmallow as ma
 import swagger_ui_bundle
-from apispec import BasePlugin
 from flask import Blueprint as FlaskBlueprint, Flask, g, render_template, request, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import BadRequest
 
 from registry.communities import page_neighbours
@@ -27,45 +26,20 @@ from registry.editing.schemas import NESTED, Begrip, Praktijk
 from registry.editing.service import NOT_AN_OBJECT, Address, Saved
 from registry.errors import N_, InvalidInput, NotAcceptable, UnsupportedMediaType
 from registry.web import current_node, json_body
+from registry.web.api_spec import PREFIX, VERSION, ApiBlueprint, BamboeApi, Conventions, spec_options
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
 
-VERSION = "1.0.0"
-PREFIX = "/api/v1"
-PROBLEM_JSON = "application/problem+json"
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
 SWAGGER_FILES = {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"}
+ENTITY_TAGS = re.compile(r'\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*')
+"""If-Match as RFC 9110 has it: `*`, or a comma-separated list of quoted (perhaps weak) ETags."""
 
 
-class Problem(ma.Schema):
-    type = ma.fields.String()
-    title = ma.fields.String()
-    status = ma.fields.Integer()
-    detail = ma.fields.String()
-    instance = ma.fields.String()
-    invalidParams = ma.fields.List(ma.fields.Dict(), metadata={
-        "description": "Every field error at once: name, code and reason (in the Accept-Language)."})
-
-
-class BamboeApi(Api):
-    """flask-smorest without its own error handler: the node's problem+json handler answers."""
-
-    ERROR_SCHEMA = Problem
-
-    def _register_error_handlers(self):
-        pass
-
-
-class RelativePaths(BasePlugin):
-    """Write paths relative to the server URL (`/praktijken`), which already ends in `/api/v1`."""
-
-    def path_helper(self, path=None, **kwargs):
-        return path.removeprefix(PREFIX) if path else path
-
-
-blueprint = Blueprint("api_v1", __name__, url_prefix=PREFIX,
-                      description="Lerende praktijken van deze node lezen en bewerken.")
+blueprint = ApiBlueprint("api_v1", __name__, url_prefix=PREFIX,
+                         description="Lerende praktijken van deze node lezen en bewerken.")
 BEARER = [{"bearer": []}]
+PAGE_HEADERS = ("X-Total-Count", "X-Pagination-Page", "X-Pagination-Limit", "Link")
 
 
 def init_app(app: Flask) -> None:
@@ -75,19 +49,11 @@ def init_app(app: Flask) -> None:
     every node the spec (and `servers` address) of the app created last.
     """
     settings = app.config["BAMBOE"]
-    app.config.update(
-        API_TITLE="Bamboe API", API_VERSION=VERSION, OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX=PREFIX, OPENAPI_JSON_PATH="openapi.json",
-        API_SPEC_OPTIONS={
-            "info": {"description": "Schrijf-API van een Bamboe-node. Lezen is openbaar; schrijven vraagt een "
-                                    "token (`bamboe token create`). Write API of a Bamboe node.",
-                     "contact": {"email": settings["contact"] or "bamboe@example.org"}},
-            "servers": [{"url": settings["base_url"] + PREFIX.lstrip("/")}],
-            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        },
-    )
+    app.config.update(API_TITLE="Bamboe API", API_VERSION=VERSION, OPENAPI_VERSION="3.0.3",
+                      OPENAPI_URL_PREFIX=PREFIX, OPENAPI_JSON_PATH="openapi.json",
+                      API_SPEC_OPTIONS=spec_options(settings))
     json_body.init_app(app)
-    api = BamboeApi(app, spec_kwargs={"extra_plugins": [RelativePaths()]})
+    api = BamboeApi(app, spec_kwargs={"extra_plugins": [Conventions()]})
     api.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint)
     csrf.exempt(blueprint)
@@ -214,9 +180,11 @@ def _write(status: int, action):
 
 def _collection_view(schema):
     kind = schema.Meta.collection
+    missing = (404, 410) if schema in NESTED else ()  # the community above may be missing or deleted
 
     class Collection(MethodView):
-        @blueprint.response(200, schema(many=True))
+        @blueprint.response(200, schema(many=True), headers={name: name for name in PAGE_HEADERS})
+        @blueprint.problems(400, *missing, 406)
         @blueprint.doc(summary=f"List {kind}", parameters=[
             {"in": "query", "name": "pagina", "schema": {"type": "integer", "minimum": 1}},
             {"in": "query", "name": "perPagina", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
@@ -232,10 +200,8 @@ def _collection_view(schema):
 
         @blueprint.doc(summary=f"Create in {kind}", security=BEARER,
                        requestBody={"required": True, "content": {"application/json": {"schema": schema}}})
-        @blueprint.response(201, schema, headers={"ETag": {"schema": {"type": "string"}},
-                                                   "Location": {"schema": {"type": "string"}}})
-        @blueprint.alt_response(400, schema=Problem, content_type=PROBLEM_JSON, description="Field errors (every one at once)")
-        @blueprint.alt_response(401, schema=Problem, content_type=PROBLEM_JSON, description="No valid token")
+        @blueprint.response(201, schema, headers={"ETag": "ETag", "Location": "Location"})
+        @blueprint.problems(400, 401, *missing, 406, 413, 415, 429)
         def post(self, community=None):
             editor = current_node().editor
             bearer_user()
@@ -248,16 +214,18 @@ def _collection_view(schema):
 
 def _item_view(schema):
     kind = schema.Meta.collection
-    etag_header = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
-                   "description": "The ETag of the version you read."}
+    if_match = {"in": "header", "name": "If-Match", "required": True, "description": "The ETag of the version you read.",
+                "schema": {"type": "string", "pattern": f"^({ENTITY_TAGS.pattern})$"}}
+    in_use = (409,) if kind == "begrippen" else ()  # a concept a community still names stays
 
     class Item(MethodView):
         def _address(self, slug, community) -> Address:
             return current_node().editor.address(kind, slug, community)
 
-        @blueprint.response(200, schema, headers={"ETag": {"schema": {"type": "string"}}})
-        @blueprint.alt_response(404, schema=Problem, content_type=PROBLEM_JSON, description="Not found")
-        @blueprint.alt_response(410, schema=Problem, content_type=PROBLEM_JSON, description="Deleted (tombstone)")
+        @blueprint.response(200, schema, headers={"ETag": "ETag"})
+        @blueprint.alt_response(304, description="Not modified: If-None-Match names the current ETag.",
+                                headers={"ETag": "ETag"}, success=True)
+        @blueprint.problems(404, 406, 410)
         @blueprint.doc(summary=f"Read one of {kind}")
         def get(self, slug, community=None):
             saved = current_node().editor.read(self._address(slug, community))
@@ -265,43 +233,49 @@ def _item_view(schema):
                 return "", 304, {"ETag": f'"{saved.etag}"'}
             return _respond(saved)
 
-        @blueprint.doc(summary=f"Replace one of {kind}", security=BEARER, parameters=[etag_header],
+        @blueprint.doc(summary=f"Replace one of {kind}", security=BEARER, parameters=[if_match],
                        requestBody={"required": True, "content": {"application/json": {"schema": schema}}})
-        @blueprint.response(200, schema)
-        @blueprint.alt_response(400, schema=Problem, content_type=PROBLEM_JSON, description="Field errors")
-        @blueprint.alt_response(412, schema=Problem, content_type=PROBLEM_JSON, description="Changed since you read it")
-        @blueprint.alt_response(428, schema=Problem, content_type=PROBLEM_JSON, description="If-Match missing")
+        @blueprint.response(200, schema, headers={"ETag": "ETag"})
+        @blueprint.problems(400, 401, 404, 406, 410, 412, 413, 415, 428, 429)
         def put(self, slug, community=None):
             editor = current_node().editor
             address = self._address(slug, community)
             bearer_user()
             data = editor.load(kind, _body())
-            return _write(200, lambda user: editor.replace(address, data, user, request.headers.get("If-Match")))
+            return _write(200, lambda user: editor.replace(address, data, user, _if_match()))
 
         @blueprint.doc(summary=f"Change fields of one of {kind} (JSON Merge Patch)", security=BEARER,
-                       parameters=[etag_header],
+                       parameters=[if_match],
                        requestBody={"required": True, "content": {"application/merge-patch+json": {"schema": schema}}})
-        @blueprint.response(200, schema)
-        @blueprint.alt_response(400, schema=Problem, content_type=PROBLEM_JSON, description="Field errors")
-        @blueprint.alt_response(412, schema=Problem, content_type=PROBLEM_JSON, description="Changed since you read it")
+        @blueprint.response(200, schema, headers={"ETag": "ETag"})
+        @blueprint.problems(400, 401, 404, 406, 410, 412, 413, 415, 428, 429)
         def patch(self, slug, community=None):
             editor = current_node().editor
             address = self._address(slug, community)
             bearer_user()
             changes = _body()
             editor.check_patch(kind, changes)
-            return _write(200, lambda user: editor.patch(address, changes, user, request.headers.get("If-Match")))
+            return _write(200, lambda user: editor.patch(address, changes, user, _if_match()))
 
-        @blueprint.doc(summary=f"Delete one of {kind} (leaves a tombstone)", security=BEARER, parameters=[etag_header])
+        @blueprint.doc(summary=f"Delete one of {kind} (leaves a tombstone)", security=BEARER, parameters=[if_match])
         @blueprint.response(204)
-        @blueprint.alt_response(412, schema=Problem, content_type=PROBLEM_JSON, description="Changed since you read it")
+        @blueprint.problems(400, 401, 404, 406, *in_use, 410, 412, 428, 429)
         def delete(self, slug, community=None):
             user = bearer_user()
-            current_node().editor.delete(self._address(slug, community), user, request.headers.get("If-Match"))
+            current_node().editor.delete(self._address(slug, community), user, _if_match())
             return "", 204
 
     Item.__name__ = f"{kind.title()}Item"
     return Item
+
+
+def _if_match() -> str | None:
+    """The If-Match header; one that is neither `*` nor quoted ETags is refused (400), not merely unmatched."""
+    value = request.headers.get("If-Match", "").strip()
+    if value and not ENTITY_TAGS.fullmatch(value):
+        raise InvalidInput(N_("If-Match is geen geldige ETag: stuur de ETag precies zoals je die las, met "
+                              "aanhalingstekens (\"...\"), of *."), fields=[{"name": "If-Match", "code": "format"}])
+    return value or None
 
 
 def _filtered_communities() -> list[str]:

@@ -101,6 +101,12 @@ class QueryRefused(BamboeError):
     title = N_("Query geweigerd")
 
 
+class UpdateRefused(QueryRefused):
+    """A well-formed SPARQL update sent to a read-only endpoint: understood, and refused by policy."""
+
+    status = 403
+
+
 class QueryTimeout(BamboeError):
     """A public SPARQL query ran past its deadline and was stopped."""
 

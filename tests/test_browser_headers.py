@@ -115,8 +115,8 @@ def test_curl_gets_what_it_always_got(node, hub):
             if url == hub.url and path == COMMUNITY:
                 continue
             assert_html(get(url + path, CURL), status)
-    refused = get(node.url + "sparql", CURL)  # no query: the protocol's error, for scripts
-    assert refused.status_code == 400 and refused.headers["Content-Type"] == "application/problem+json"
+    described = get(node.url + "sparql", CURL)  # no query: the SPARQL Service Description, for scripts
+    assert described.status_code == 200 and described.headers["Content-Type"].startswith("text/turtle")
     results = get(node.url + "sparql", CURL, params={"query": SELECT})
     assert results.status_code == 200 and results.headers["Content-Type"].startswith("application/sparql-results+json")
     assert get(hub.url + "overzicht", CURL).headers["Content-Type"].startswith("text/html")

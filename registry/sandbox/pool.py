@@ -143,15 +143,19 @@ class QueryPool:
             self._spawn_in_background()
 
     def run(self, query: str, result_format: str, client: str, max_rows: int, max_bytes: int,
-            union: bool = True) -> QueryResult:
-        """Answer one query for one client, or raise a BamboeError that says why not."""
+            union: bool = True, base_iri: str | None = None,
+            dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> QueryResult:
+        """Answer one query for one client, or raise a BamboeError that says why not.
+
+        `dataset` is the protocol's (default graphs, named graphs), or None for the query's own.
+        """
         deadline = time.monotonic() + self.timeout_s
         self._refuse_if_switched_off()
         self.start()
         with self._admission(), self._client_slot(client):
             worker = self._take_worker(deadline)
             payload = dict(query=query, result_format=result_format, max_rows=max_rows, max_bytes=max_bytes,
-                           union=union)
+                           union=union, base_iri=base_iri, dataset=dataset)
             status, body, truncated = self._use(worker, payload, deadline)
         if status == "error":
             message, context = body  # the worker's catalogue message and its values

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import pyoxigraph as ox
 
 from registry.errors import N_, QueryRefused
 
@@ -33,6 +36,28 @@ UPDATES_REFUSED = N_("Updates worden geweigerd: dit endpoint is alleen-lezen. St
                      "DESCRIBE- of ASK-query.")
 _KEYWORD = re.compile(r"(?<![A-Za-z_:?$@\-])([A-Za-z]+)(?![A-Za-z_:\-])")
 """A word of letters, whatever digit or punctuation precedes it (`1SERVICE`, `.SERVICE`)."""
+
+
+class Dataset(NamedTuple):
+    """The RDF dataset a request names with `default-graph-uri` and `named-graph-uri`."""
+
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+
+def check_dataset(default_graphs: list[str], named_graphs: list[str]) -> Dataset | None:
+    """Return the protocol's dataset (None when the request names no graph); refuse what is not an IRI."""
+    for parameter, graphs in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for graph in graphs:
+            try:
+                ox.NamedNode(graph)
+            except ValueError:
+                raise QueryRefused(N_("%(parameter)s=%(value)s is geen absolute IRI; noem een graaf met zijn volledige "
+                                      "IRI, zoals ze in de service description staan."),
+                                   parameter=parameter, value=graph) from None
+    if not default_graphs and not named_graphs:
+        return None
+    return Dataset(tuple(default_graphs), tuple(named_graphs))
 
 
 @dataclass(frozen=True)

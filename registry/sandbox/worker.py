@@ -74,12 +74,13 @@ def load(snapshot: str) -> ox.Store:
     return store
 
 
-def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_bytes: int, union: bool = True):
+def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_bytes: int, union: bool = True,
+           base_iri: str | None = None, dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None):
     """Run one query; return ("ok", body, truncated) or ("error", (message, context), None).
 
     An error is a catalogue message with its values (as a BamboeError takes them), so the
-    node shows it in the page's language. Without FROM the default graph is the union of
-    all graphs; FROM names the graphs.
+    node shows it in the page's language. Relative IRIs resolve against `base_iri` (the
+    endpoint's public URL).
     """
     try:
         if service_clauses(query):
@@ -87,7 +88,7 @@ def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_b
     except Unreadable as error:
         return ("error", (error.message, error.context), None)
     try:
-        results = store.query(query, use_default_graph_as_union=union)
+        results = store.query(query, base_iri=base_iri, **dataset_options(union, dataset))
         if isinstance(results, ox.QueryBoolean):
             return ("ok", solutions_body({"head": {}, "boolean": bool(results)}, result_format), False)
         if isinstance(results, ox.QuerySolutions):
@@ -100,6 +101,21 @@ def answer(store: ox.Store, query: str, result_format: str, max_rows: int, max_b
     except OSError as error:
         return ("error", (N_("De query is mislukt (melding van de query-engine: %(reason)s); probeer het opnieuw."),
                           {"reason": str(error)}), None)
+
+
+def dataset_options(union: bool, dataset: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict:
+    """The RDF dataset a query runs on, as the SPARQL 1.1 Protocol orders it.
+
+    A dataset given by the protocol (`default-graph-uri`, `named-graph-uri`) replaces
+    FROM and FROM NAMED in the query; naming only one kind leaves the other empty, as
+    FROM alone or FROM NAMED alone would. Without either, FROM decides, and without FROM
+    the default graph is the union of all graphs.
+    """
+    if dataset is None:
+        return {"use_default_graph_as_union": union}
+    default_graphs, named_graphs = dataset
+    return {"default_graph": [ox.NamedNode(graph) for graph in default_graphs],
+            "named_graphs": [ox.NamedNode(graph) for graph in named_graphs]}
 
 
 def engine_refusal(reason: str) -> tuple[str, dict]:

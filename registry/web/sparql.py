@@ -1,7 +1,10 @@
 """`/sparql`: the SPARQL 1.1 Protocol, read-only, answered by the isolated query pool.
 
 An answer to a repeatable query is kept until the store changes (`sandbox.Answers`):
-the same question on the same data is answered without a worker.
+the same question on the same data is answered without a worker. Without a query the
+endpoint answers a person with the query page and a program with its SPARQL 1.1
+Service Description (`registry.service_description`), as that specification asks of a
+plain GET: `*/*` (curl, HTTP libraries) gets it in Turtle.
 """
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ import json
 from flask import Blueprint, current_app, make_response, render_template, request
 
 from registry import rdf
-from registry.errors import N_, BamboeError, NotAcceptable, QueryRefused
+from registry.errors import N_, BamboeError, NotAcceptable, QueryRefused, UnsupportedMediaType, UpdateRefused
 from registry.examples import example, examples
 from registry.sandbox import Answers, CheckedQuery, QueryResult, check_query
-from registry.sandbox.precheck import UPDATES_REFUSED
+from registry.sandbox.precheck import UPDATES_REFUSED, Dataset, check_dataset
+from registry.service_description import describe, graph_statistics
 from registry.store.cache import PerGeneration
-from registry.web import current_node
+from registry.web import current_node, rdf_response
 from registry.web.negotiation import prefers_html
 from registry.web.problems import public_detail
 
@@ -34,6 +38,7 @@ GRAPH_TYPES = {
     "jsonld": "application/ld+json",
 }
 FORM = "application/x-www-form-urlencoded"
+QUERY_BODY, UPDATE_BODY = "application/sparql-query", "application/sparql-update"
 RESULT_TYPES = [*SOLUTION_TYPES.values(), *GRAPH_TYPES.values()]
 PLAIN_XML = {"application/xml", "text/xml"}
 """Plain XML asks for SPARQL XML results (or RDF/XML for a graph) when nothing more exact matches."""
@@ -43,6 +48,7 @@ PLAIN_XML = {"application/xml", "text/xml"}
 def _keep_answers(state) -> None:
     store = state.app.extensions["bamboe"].store
     state.app.extensions["bamboe_answers"] = PerGeneration(store, lambda _: Answers())
+    state.app.extensions["bamboe_graph_statistics"] = PerGeneration(store, graph_statistics)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -50,17 +56,14 @@ def endpoint():
     node = current_node()
     settings = node.settings
     text = _query_text()
+    dataset = _dataset()
     if text is None:
-        if not request.accept_mimetypes or prefers_html(RESULT_TYPES):
-            chosen = example(request.args.get("voorbeeld", "")) or examples()[0]
-            return _page(chosen.text, chosen=chosen.slug)
-        raise QueryRefused(N_("Geen query ontvangen; stuur een query als `query` (GET of formulier-POST) of als "
-                              "inhoud van het type application/sparql-query."))
+        return _without_query(node)
     if _wants_page():
-        return _results_page(node, text)
+        return _results_page(node, text, dataset)
     checked = check_query(text, settings["sparql_max_query_chars"])
     key, media_type = _result_type(checked.form)
-    result = _answer(node, checked, media_type if checked.returns_graph else key)
+    result = _answer(node, checked, media_type if checked.returns_graph else key, dataset)
     response = make_response(result.body)
     response.mimetype = media_type
     response.vary.add("Accept")
@@ -72,17 +75,37 @@ def endpoint():
     return response
 
 
-def _answer(node, checked: CheckedQuery, result_format: str) -> QueryResult:
+def _without_query(node):
+    """The query page for a person; a GET's service description for a program; 400 for one that wants results."""
+    if "voorbeeld" in request.args or prefers_html(RESULT_TYPES):
+        chosen = example(request.args.get("voorbeeld", "")) or examples()[0]
+        return _page(chosen.text, chosen=chosen.slug)
+    offered = list(GRAPH_TYPES.values())
+    media_type = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]
+    if media_type is None or request.method == "POST":
+        raise QueryRefused(N_("Geen query ontvangen; stuur een query als `query` (GET of formulier-POST) of als "
+                              "inhoud van het type application/sparql-query."))
+    statistics = current_app.extensions["bamboe_graph_statistics"].get()
+    return rdf_response(describe(_endpoint(node), RESULT_TYPES, statistics), media_type)
+
+
+def _endpoint(node) -> str:
+    """The endpoint's public URL: the base of relative IRIs in a query, whatever Host the request named."""
+    return node.settings["base_url"] + "sparql"
+
+
+def _answer(node, checked: CheckedQuery, result_format: str, dataset: Dataset | None) -> QueryResult:
     """The kept answer to this question on the current data, or a worker's (kept when repeatable)."""
     settings = node.settings
     question = (checked.text, result_format, settings["sparql_max_rows"], settings["sparql_max_bytes"],
-                not checked.names_dataset)
+                not checked.names_dataset, _endpoint(node), dataset)
     answers = current_app.extensions["bamboe_answers"].get() if checked.repeatable else None
     kept = answers.get(question) if answers is not None else None
     if kept is not None:
         return kept
     result = node.pool.run(checked.text, result_format, request.remote_addr or "unknown",
-                           settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset)
+                           settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset,
+                           _endpoint(node), dataset)
     if answers is not None:
         answers.keep(question, result)
     return result
@@ -96,13 +119,13 @@ def _wants_page() -> bool:
     return prefers_html(RESULT_TYPES)
 
 
-def _results_page(node, text: str):
+def _results_page(node, text: str, dataset: Dataset | None):
     """Run the query as a person would: results as a table under the editor, errors beside it."""
     settings = node.settings
     try:
         checked = check_query(text, settings["sparql_max_query_chars"])
         graph = checked.returns_graph
-        result = _answer(node, checked, GRAPH_TYPES["ttl"] if graph else "json")
+        result = _answer(node, checked, GRAPH_TYPES["ttl"] if graph else "json", dataset)
     except BamboeError as error:
         return _page(text, error=public_detail(error), status=error.status)
     body = result.body.decode() if isinstance(result.body, bytes) else result.body
@@ -125,23 +148,57 @@ def _page(text: str, status: int = 200, **shown):
 
 
 def _query_text() -> str | None:
-    """Read the query from GET parameters, a form body or a direct body; refuse updates."""
-    if request.method == "POST":
-        content_type = request.mimetype
-        if content_type == "application/sparql-update" or "update" in request.form:
-            raise QueryRefused(UPDATES_REFUSED)
-        if content_type == "application/sparql-query":
-            return request.get_data(as_text=True)
-        if content_type == FORM:
-            return request.form.get("query")
-        if not content_type:
-            raise QueryRefused(N_("Dit verzoek noemt geen soort inhoud; stuur de query als %(form)s of "
-                                  "application/sparql-query."), form=FORM)
-        raise QueryRefused(N_("Stuur de query als %(form)s of application/sparql-query, niet als %(content_type)s."),
-                           form=FORM, content_type=content_type)
-    if "update" in request.args:
-        raise QueryRefused(UPDATES_REFUSED)
-    return request.args.get("query")
+    """The request's one query, or None; refuse updates, and a second query the protocol does not allow."""
+    queries, updates = _operations()
+    if queries and updates:
+        raise QueryRefused(N_("Stuur een query óf een update, niet allebei in één verzoek."))
+    if updates:  # an update by GET breaks the protocol; a POSTed one is understood and refused
+        raise UpdateRefused(UPDATES_REFUSED) if request.method == "POST" else QueryRefused(UPDATES_REFUSED)
+    if len(queries) > 1:
+        raise QueryRefused(N_("Stuur één query per verzoek; dit verzoek bevat er %(count)s (in het adres, in de "
+                              "inhoud of op beide plaatsen)."), count=len(queries))
+    return queries[0] if queries else None
+
+
+def _operations() -> tuple[list[str], list[str]]:
+    """Every query and every update the request carries, wherever the protocol lets a client put them."""
+    queries, updates = request.args.getlist("query"), request.args.getlist("update")
+    if request.method != "POST":
+        return queries, updates
+    content_type = request.mimetype
+    if content_type == FORM:
+        return queries + request.form.getlist("query"), updates + request.form.getlist("update")
+    if content_type == UPDATE_BODY:
+        return queries, [*updates, "(body)"]
+    if content_type == QUERY_BODY:
+        return [*queries, _body_text()], updates
+    if not content_type:
+        raise QueryRefused(N_("Dit verzoek noemt geen soort inhoud; stuur de query als %(form)s of "
+                              "application/sparql-query."), form=FORM)
+    raise QueryRefused(N_("Stuur de query als %(form)s of application/sparql-query, niet als %(content_type)s."),
+                       form=FORM, content_type=content_type)
+
+
+def _body_text() -> str:
+    """A direct POST's query: UTF-8 is the only encoding the protocol allows."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        raise UnsupportedMediaType(N_("Stuur de query in UTF-8, niet in %(charset)s."), charset=charset)
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise QueryRefused(N_("De query is geen geldige UTF-8; stuur hem in UTF-8.")) from None
+
+
+def _dataset() -> Dataset | None:
+    """The dataset named by `default-graph-uri` and `named-graph-uri` (repeatable; URL or form body)."""
+    def values(name: str) -> list[str]:
+        found = request.args.getlist(name)
+        if request.method == "POST" and request.mimetype == FORM:
+            found += request.form.getlist(name)
+        return found
+
+    return check_dataset(values("default-graph-uri"), values("named-graph-uri"))
 
 
 def _result_type(form: str) -> tuple[str, str]:

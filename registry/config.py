@@ -32,6 +32,7 @@ SETTINGS = [
     Setting("hogeschool", "", "Lead hogeschool of the Werkplaats."),
     Setting("area", [], "CBS codes of the gemeenten the Werkplaats serves, e.g. [\"GM0537\"]."),
     Setting("contact", "", "Role e-mail address of the node's maintainers (no personal address)."),
+    Setting("license", "http://creativecommons.org/licenses/by/4.0/", "IRI of the licence of the node's data, named on every distribution in its DCAT description."),
     Setting("store", "server", "`server` (private Oxigraph server, default), `embedded` (in-process) or `remote`."),
     Setting("store_query_url", "", "SPARQL query endpoint of a remote store (store = remote)."),
     Setting("store_update_url", "", "SPARQL update endpoint of a remote store (store = remote)."),
@@ -88,6 +89,7 @@ def load_settings(data_dir: Path | None, overrides: dict | None = None) -> dict:
         raise ConfigError(N_("Onbekende instelling(en): %(names)s. De README noemt ze allemaal, onder ‘Settings’."),
                           names=", ".join(sorted(unknown)))
     settings["base_url"] = normalise_base_url(settings["base_url"])
+    check_license(settings["license"])
     return settings
 
 
@@ -114,6 +116,13 @@ def normalise_base_url(url: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise ConfigError(N_("base_url moet beginnen met http:// of https://, niet %(url)r."), url=url)
     return url.rstrip("/") + "/"
+
+
+def check_license(iri: str) -> None:
+    """Refuse a licence that is not an IRI: DCAT harvesters read it as a link to the licence text."""
+    if not iri.startswith(("http://", "https://")) or any(c in iri for c in " <>\"{}|\\^`"):
+        raise ConfigError(N_("license moet het IRI van een licentie zijn (bijvoorbeeld "
+                             "http://creativecommons.org/licenses/by/4.0/), niet %(license)r."), license=iri)
 
 
 def _coerce(setting: Setting, raw: str):

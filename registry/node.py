@@ -1,16 +1,36 @@
-"""The node's description of itself: the Werkplaats (ORG), a DCAT catalog, VoID counts."""
+"""The node's description of itself: the Werkplaats (ORG), a DCAT-AP catalog, VoID counts.
+
+Served at `/` (and read by every harvester); it meets DCAT-AP-NL 3.0 and DCAT-AP 3.0
+(registry/dcat.py builds the parts, tests/test_dcat_ap.py runs the official shapes). Its
+counts are those of the published graphs, which are exactly what the dumps hold.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
 import vocab
-from registry.places import place_iri
+from registry import dcat
 from registry.queries import named
 from registry.store import Store
+from registry.store.cache import PerGeneration
 
 CLASSES = ("LearningCommunity", "Meeting", "AnalyticReport", "Result")
+DUMPS = (
+    dcat.Dump("dump.nq", "N-Quads", "application/n-quads", "RDF_N_QUADS", dcat.N_QUADS),
+    dcat.Dump("dump.nq.gz", "N-Quads, gzip", "application/n-quads", "RDF_N_QUADS", dcat.N_QUADS, gzip=True),
+    dcat.Dump("dump.ttl", "Turtle", "text/turtle", "RDF_TURTLE", dcat.TURTLE),
+    dcat.Dump("dump.ttl.gz", "Turtle, gzip", "text/turtle", "RDF_TURTLE", dcat.TURTLE, gzip=True),
+)
+"""The whole dataset as `/dump` serves it (registry/web/dump.py): one distribution each."""
+SPARQL_DESCRIPTION = ("SPARQL 1.1-endpoint over alle gepubliceerde gegevens van deze node; "
+                      "GET /sparql zonder query geeft de service-beschrijving.")
+FEED_DESCRIPTION = ("Elke wijziging (nieuw, gewijzigd, verwijderd) op volgorde, als Activity Streams 2.0 "
+                    "OrderedCollection; ?na=N geeft de wijzigingen na nummer N.")
+API_DESCRIPTION = "Lees- en schrijf-API (REST, JSON) volgens de API Design Rules; schrijven vraagt een token."
 
 
 def data_graph(base_url: str) -> str:
@@ -18,7 +38,23 @@ def data_graph(base_url: str) -> str:
     return base_url + "graph"
 
 
+_kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _per_generation(store: Store, compute: Callable[[Store], dict]) -> dict:
+    """`compute(store)`, kept until the store changes: harvesters and crawlers ask for `/` often."""
+    kept = _kept.setdefault(store, {})
+    if compute not in kept:
+        kept[compute] = PerGeneration(store, compute)
+    return kept[compute].get()
+
+
 def counts(store: Store) -> dict[str, int]:
+    """The dataset's triples and its entities per class, as the dump holds them."""
+    return dict(_per_generation(store, _counts))
+
+
+def _counts(store: Store) -> dict[str, int]:
     found = {row["class"].value.rsplit("#", 1)[-1]: int(row["entities"].value)
              for row in store.select(named("node/counts").text)}
     result = {name: found.get(name, 0) for name in CLASSES}
@@ -39,6 +75,10 @@ def happened(store: Store, today: dt.date) -> dict[str, int]:
 
 def graph_stats(store: Store) -> dict[str, dict[str, int]]:
     """Per named graph: `triples` and the number of entities per class name."""
+    return _per_generation(store, _graph_stats)
+
+
+def _graph_stats(store: Store) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
     for row in store.select(named("node/graph_stats").text):
         key = row["key"].value.rsplit("#", 1)[-1]
@@ -48,88 +88,69 @@ def graph_stats(store: Store) -> dict[str, dict[str, int]]:
 
 def describe_subsets(base: str, subsets: list[tuple[str, str, str, dict[str, int]]]) -> list[ox.Triple]:
     """VoID subsets of a hub's dataset: one per named graph (IRI, title, source URL, stats)."""
-    n = lambda prefix, local: ox.NamedNode(vocab.PREFIXES[prefix] + local)  # noqa: E731
-    number = lambda value: ox.Literal(str(value), datatype=n("xsd", "integer"))  # noqa: E731
-    dataset = ox.NamedNode(base + "#dataset")
+    n, number, dataset = dcat.n, dcat.integer, ox.NamedNode(base + "#dataset")
     triples = []
     for graph, title, source, stats in subsets:
         subset = ox.NamedNode(graph)
         triples += [
-            (dataset, n("void", "subset"), subset),
-            (subset, n("rdf", "type"), n("void", "Dataset")),
-            (subset, n("dct", "title"), ox.Literal(title)),
-            (subset, n("void", "triples"), number(stats.get("triples", 0))),
-            (subset, n("void", "entities"), number(stats.get("LearningCommunity", 0))),
-            (subset, n("void", "sparqlEndpoint"), ox.NamedNode(base + "sparql")),
+            (dataset, n("void:subset"), subset),
+            (subset, n("rdf:type"), n("void:Dataset")),
+            (subset, n("dct:title"), ox.Literal(title)),
+            (subset, n("void:triples"), number(stats.get("triples", 0))),
+            (subset, n("void:entities"), number(stats.get("LearningCommunity", 0))),
+            (subset, n("void:sparqlEndpoint"), ox.NamedNode(base + "sparql")),
         ]
         if source:
-            triples.append((subset, n("dct", "source"), ox.NamedNode(source)))
+            triples.append((subset, n("dct:source"), ox.NamedNode(source)))
         for name in CLASSES:
             partition = ox.NamedNode(f"{graph}#{name}")
-            triples += [(subset, n("void", "classPartition"), partition),
-                        (partition, n("void", "class"), n("lp", name)),
-                        (partition, n("void", "entities"), number(stats.get(name, 0)))]
+            triples += [(subset, n("void:classPartition"), partition),
+                        (partition, n("void:class"), n("lp:" + name)),
+                        (partition, n("void:entities"), number(stats.get(name, 0)))]
     return [ox.Triple(*t) for t in triples]
 
 
-def describe_node(settings: dict, counts: dict[str, int]) -> list[ox.Triple]:
-    """Triples describing the node: who runs it and where its data and endpoints are."""
-    base = settings["base_url"]
-    n = lambda prefix, local: ox.NamedNode(vocab.PREFIXES[prefix] + local)  # noqa: E731
-    iri = lambda path: ox.NamedNode(base + path)  # noqa: E731
-    text = lambda value: ox.Literal(value)  # noqa: E731
-    number = lambda value: ox.Literal(str(value), datatype=n("xsd", "integer"))  # noqa: E731
-    a = n("rdf", "type")
-    werkplaats, catalog, dataset, service = iri("werkplaats"), iri(""), iri("#dataset"), iri("sparql")
-    feed, api = iri("wijzigingen"), iri("api/v1")
+def describe_node(settings: dict, counts: dict[str, int], extra: Iterable[ox.Triple] = ()) -> list[ox.Triple]:
+    """Triples describing the node: who runs it, its dataset, where to download and query it.
+
+    `extra` is where further services or distributions are announced (an event stream,
+    say): triples typing them `dcat:DataService` or `dcat:Distribution`, linked from the
+    catalog (`dcat:service`) or from `#dataset` (`dcat:distribution`). What holds for all
+    the node publishes (licence, access rights, publisher, contact, theme) is filled in
+    where they name none, so they meet DCAT-AP too.
+    """
+    about = dcat.About(settings)
+    triples = [*about.publisher(), *about.catalog(), *about.dataset(), *about.distributions(DUMPS),
+               *_void(about, counts)]
+    # what documents each service: the SPARQL service description, the AS2 spec, the OpenAPI document
+    triples += about.service("sparql", "SPARQL-endpoint", SPARQL_DESCRIPTION, dcat.SPARQL_PROTOCOL,
+                             about.iri("sparql"))
+    triples += about.service("wijzigingen", "Wijzigingen (Activity Streams 2.0)", FEED_DESCRIPTION,
+                             dcat.ACTIVITY_STREAMS, ox.NamedNode(dcat.ACTIVITY_STREAMS))
+    triples += about.service("api/v1", "Bamboe API", API_DESCRIPTION, dcat.API_DESIGN_RULES,
+                             about.iri("api/v1/openapi.json"))
+    extra = list(extra)
+    triples += extra + about.complete(extra)
+    return dcat.with_code_lists(triples)
+
+
+def _void(about: dcat.About, counts: dict[str, int]) -> list[tuple]:
+    """VoID statistics and access of the dataset; its counts are those of the dump."""
+    n, dataset = dcat.n, about.dataset_iri
     triples = [
-        (werkplaats, a, n("org", "Organization")),
-        (werkplaats, n("schema", "name"), text(settings["werkplaats"] or settings["name"])),
-        (catalog, a, n("dcat", "Catalog")),
-        (catalog, n("dct", "title"), text(settings["name"])),
-        (catalog, n("dct", "publisher"), werkplaats),
-        (catalog, n("dcat", "dataset"), dataset),
-        (catalog, n("dcat", "service"), service),
-        (catalog, n("void", "rootResource"), iri("praktijken")),
-        (dataset, a, n("dcat", "Dataset")),
-        (dataset, a, n("void", "Dataset")),
-        (dataset, n("dct", "title"), text(f"Lerende praktijken van {settings['name']}")),
-        (dataset, n("dct", "publisher"), werkplaats),
-        (dataset, n("void", "dataDump"), iri("dump.nq")),
-        (dataset, n("void", "dataDump"), iri("dump.ttl")),
-        (dataset, n("void", "sparqlEndpoint"), service),
-        (dataset, n("void", "uriSpace"), text(base)),
-        (dataset, n("void", "vocabulary"), ox.NamedNode(vocab.ONTOLOGY)),
-        (dataset, n("void", "triples"), number(counts["triples"])),
-        (dataset, n("void", "entities"), number(counts["LearningCommunity"])),
-        (service, a, n("dcat", "DataService")),
-        (service, n("dcat", "endpointURL"), service),
-        (service, n("dcat", "servesDataset"), dataset),
-        (service, n("dct", "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/")),
-        # the change feed: what changed since a harvester's last visit (Activity Streams 2.0)
-        (catalog, n("dcat", "service"), feed),
-        (feed, a, n("dcat", "DataService")),
-        (feed, n("dcat", "endpointURL"), feed),
-        (feed, n("dcat", "servesDataset"), dataset),
-        (feed, n("dct", "conformsTo"), ox.NamedNode("https://www.w3.org/TR/activitystreams-core/")),
-        (feed, n("dct", "title"), text("Wijzigingen (Activity Streams 2.0)")),
-        (api, a, n("dcat", "DataService")),
-        (api, n("dcat", "endpointURL"), iri("api/v1")),
-        (api, n("dcat", "endpointDescription"), iri("api/v1/openapi.json")),
-        (api, n("dct", "conformsTo"), ox.NamedNode("https://gitdocumentatie.logius.nl/publicatie/api/adr/")),
-        (catalog, n("dcat", "service"), api),
+        (about.catalog_iri, n("void:rootResource"), about.iri("praktijken")),
+        (dataset, n("rdf:type"), n("void:Dataset")),
+        (dataset, n("void:dataDump"), about.iri("dump.nq")),
+        (dataset, n("void:dataDump"), about.iri("dump.ttl")),
+        (dataset, n("void:sparqlEndpoint"), about.iri("sparql")),
+        (dataset, n("void:uriSpace"), ox.Literal(about.base)),
+        (dataset, n("void:vocabulary"), ox.NamedNode(vocab.ONTOLOGY)),
+        (dataset, n("void:triples"), dcat.integer(counts["triples"])),
+        (dataset, n("void:entities"), dcat.integer(counts["LearningCommunity"])),
     ]
-    if settings["hogeschool"]:
-        triples.append((werkplaats, n("schema", "parentOrganization"), text(settings["hogeschool"])))
-    if settings["contact"]:
-        triples.append((catalog, n("dcat", "contactPoint"), ox.NamedNode("mailto:" + settings["contact"])))
-    for code in settings["area"]:
-        triples.append((werkplaats, n("schema", "areaServed"), ox.NamedNode(place_iri(code))))
     for name in CLASSES:
-        partition = iri(f"#{name}")
-        triples += [
-            (dataset, n("void", "classPartition"), partition),
-            (partition, n("void", "class"), n("lp", name)),
-            (partition, n("void", "entities"), number(counts[name])),
-        ]
-    return [ox.Triple(*t) for t in triples]
+        partition = about.iri(f"#{name}")
+        triples += [(dataset, n("void:classPartition"), partition),
+                    (partition, n("void:class"), n("lp:" + name)),
+                    (partition, n("void:entities"), dcat.integer(counts[name]))]
+    return triples

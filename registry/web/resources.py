@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, current_app, g, get_template_attribute, jsonify, redirect, render_template, request
 from markupsafe import Markup
 
 import vocab
-from registry import communities, node as node_description, rdf
+from registry import communities, minted, node as node_description, rdf
 from registry.community_page import community_page, schema_org
 from registry.description import Description
 from registry.errors import N_, BamboeError, Gone, NotFound
 from registry.store.cache import PerGeneration
 from registry.views import build
-from registry.web import conditional, current_node, rdf_response
+from registry.web import conditional, current_node, graphs, rdf_response
 from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
 
 TOMBSTONE = "https://www.w3.org/ns/activitystreams#Tombstone"
@@ -80,7 +81,7 @@ def root(ext: str | None = None):
     if media_type != HTML:
         triples = node_description.describe_node(node.settings, node_description.counts(node.store))
         if node.hub is not None:
-            triples += node_description.describe_subsets(node.settings["base_url"], _subsets(node))
+            triples += node_description.describe_subsets(node.settings["base_url"], graphs.subsets(node))
         return rdf_response(triples, media_type)
     recent = node.index.summaries()[:12]
     views = None
@@ -96,18 +97,6 @@ def root(ext: str | None = None):
 def well_known_void():
     """The VoID description's well-known address (VoID §7.2): the node's root in Turtle."""
     return redirect("/index.ttl", 303)
-
-
-def _subsets(node) -> list[tuple[str, str, str, dict]]:
-    """Every harvested graph of a hub (and its own data and harvest log), with statistics."""
-    from harvesters.log import graph_iri, log_graph
-
-    stats = node_description.graph_stats(node.store)
-    base = node.settings["base_url"]
-    found = [(node_description.data_graph(base), node.settings["name"], base),
-             (log_graph(base), "Oogstlog / harvest log", "")]
-    found += [(graph_iri(base, i.id), i.name, i.url) for i in node.hub.instances]
-    return [(graph, title, source, stats[graph]) for graph, title, source in found if graph in stats]
 
 
 @blueprint.get("/werkplaats")
@@ -194,11 +183,20 @@ def _list_page(asked: ListRequest) -> tuple[communities.Page, bytes | Markup]:
     if asked.media_type == JSON:
         return page, jsonify(_list_json(node, page, asked)).get_data()
     if asked.media_type != HTML:
-        triples = communities.list_triples(page, asked.iri(base_url), lambda number: asked.iri(base_url, number))
+        collection = asked.iri(base_url)
+        triples = communities.list_triples(page, collection, lambda number: asked.iri(base_url, number))
+        triples += _list_labels(collection)
         return page, rdf.serialize(triples, rdf.BY_MEDIA_TYPE[asked.media_type])
     cards = [kept().card(c.iri, asked.lang) for c in page.communities]
     return page, Markup(render_template("communities_content.html", page=page, asked=asked, cards=cards,
                                         options=node.index.facet_options(asked.lang)))
+
+
+def _list_labels(collection: str) -> list[ox.Triple]:
+    """Name the list (the dataset's VoID root resource) in every page's RDF, for clients that show it."""
+    label = ox.NamedNode(vocab.PREFIXES["rdfs"] + "label")
+    return [ox.Triple(ox.NamedNode(collection), label, ox.Literal(text, language=lang))
+            for text, lang in (("Lerende praktijken", "nl"), ("Learning communities", "en"))]
 
 
 def _list_json(node, page: communities.Page, asked: ListRequest) -> dict:
@@ -219,11 +217,26 @@ def _list_json(node, page: communities.Page, asked: ListRequest) -> dict:
 
 @blueprint.get("/praktijken/<path:path>")
 @blueprint.get("/begrippen/<path:path>")
+@blueprint.get("/organisaties/<path:path>")
 def resource(path: str):
-    node = current_node()
     stem, ext = split_extension(path)
     prefix = request.path.split("/")[1]
-    iri = node.settings["base_url"] + prefix + "/" + stem
+    return described(current_node().settings["base_url"] + prefix + "/" + stem, f"/{prefix}/{stem}", ext)
+
+
+@blueprint.get("/begrippen")
+@blueprint.get("/begrippen.<ext>")
+def concept_scheme(ext: str | None = None):
+    """The node's own concept scheme, which its own concepts are `skos:inScheme`."""
+    return described(minted.scheme_iri(current_node().settings["base_url"]), "/begrippen", ext)
+
+
+def described(iri: str, path: str, ext: str | None):
+    """A resource's description in the negotiated format, with links to its other formats at `path`."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:  # a space or `<` in the path: no IRI the node could have minted
+        raise NotFound(N_("Er is geen %(iri)s op deze node."), iri=iri) from None
     description = kept().description(iri)[1]
     if TOMBSTONE in description.types(iri):
         deleted = description.text(iri, TOMBSTONE.replace("Tombstone", "deleted"))
@@ -232,24 +245,33 @@ def resource(path: str):
     if media_type != HTML:
         response = conditional(kept().rdf(iri, media_type), media_type)
     else:
-        response = conditional(_html(node, description, iri), HTML)
+        response = conditional(_html(current_node(), description, iri, path), HTML)
     response.headers["Link"] = ", ".join(
-        f'</{prefix}/{stem}.{syntax.extensions[0]}>; rel="alternate"; type="{syntax.media_type}"'
+        f'<{path}.{syntax.extensions[0]}>; rel="alternate"; type="{syntax.media_type}"'
         for syntax in rdf.GRAPH_SYNTAXES
     )
     return response
 
 
-def _html(node, description: Description, iri: str) -> str:
+def _html(node, description: Description, iri: str, path: str) -> str:
     if vocab.LP + "LearningCommunity" in description.types(iri):
         name, schema, content = kept().community(iri, g.get("lang", "nl"))
         return render_template("community.html", iri=iri, name=name, schema_org=schema, content=content)
-    return render_template("resource.html", iri=iri, description=description, labels=node.labels)
+    return render_template("resource.html", iri=iri, here=path, description=description, labels=node.labels)
 
 
 def _describe(iri: str) -> tuple[list, Description]:
     """A resource's triples and their index; NotFound (never kept) when the node has nothing on it."""
-    triples = communities.describe(current_node().store, iri)
+    node = current_node()
+    base = node.settings["base_url"]
+    if iri.startswith(base + "organisaties/"):
+        triples = minted.organisation(node.store, iri)
+    elif iri == minted.scheme_iri(base):
+        triples = minted.concept_scheme(node.store, base, node.settings["name"])
+    elif iri.startswith(vocab.CONCEPTS):  # the vocabulary's `/id/` sends only wijken and buurten here
+        triples = minted.place(node.store, iri)
+    else:
+        triples = communities.describe(node.store, iri)
     description = Description(triples)
     if not description.predicates(iri):
         raise NotFound(N_("Er is geen %(iri)s op deze node."), iri=iri)

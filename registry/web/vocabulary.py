@@ -9,7 +9,8 @@ from flask import Blueprint, g, redirect, render_template
 import vocab
 from registry import vocab_docs
 from registry.errors import N_, NotFound
-from registry.web import conditional, rdf_response
+from registry.places import parse_place
+from registry.web import conditional, rdf_response, resources
 from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
 
 blueprint = Blueprint("vocabulary", __name__)
@@ -29,9 +30,12 @@ def ontology(ext: str | None = None):
 
 @blueprint.get("/id/<path:path>")
 def concept(path: str):
+    """A concept or scheme of the shared vocabulary; or a wijk or buurt the data names (`/id/cbs/2024/WK053700`)."""
     stem, ext = split_extension(path)
     iri = vocab.CONCEPTS + stem
     found = vocab_docs.concept(iri)
+    if found is None and parse_place(iri):
+        return resources.described(iri, "/id/" + stem, ext)
     if found is None:
         raise NotFound(N_("%(iri)s staat niet in de gedeelde vocabulaire; /def toont alle begrippen."), iri=iri)
     media_type = choose(OFFERED, ext)

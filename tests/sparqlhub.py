@@ -1,4 +1,4 @@
-"""A small real hub for the SPARQL protocol tests: two member nodes, harvested once, one graph each.
+"""A small real hub for the SPARQL protocol and ADR tests: two member nodes, harvested once, one graph each.
 
 The first member is the session's `node` (Den Haag & Leiden); the second is started
 here with the Nijmegen example. The hub is a real `bamboe serve` process that never
@@ -29,7 +29,7 @@ class SmallHub:
         bamboe("init", "--name", "Hub", "--base-url", f"http://127.0.0.1:{port}/", "--instances", instances,
                data_dir=data_dir)
         bamboe("harvest", "--all", data_dir=data_dir, env={**os.environ})
-        self.hub = NodeProcess(data_dir, port, env={"BAMBOE_HARVEST_SCHEDULE": "false"})
+        self.hub = NodeProcess(data_dir, port, env={"BAMBOE_HARVEST_SCHEDULE": "false", "BAMBOE_CONTACT": CONTACT})
         self.url = self.hub.url
 
     def graph(self, member: str) -> str:
@@ -41,6 +41,8 @@ class SmallHub:
         self.second.stop()
 
 
+CONTACT = "federatie@wsd.example"
+"""The hub's role address, as a real deployment has one (the ADR linter asks for it)."""
 HUB = pytest.StashKey[SmallHub]()
 
 

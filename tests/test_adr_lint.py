@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from conftest import ROOT, start_editing_node
+from sparqlhub import shared_hub
 from registry.config import DEFAULTS
 from registry.web.api_spec import spec_options
 
@@ -58,6 +59,13 @@ def test_the_official_adr_linter_reports_no_errors(adr_node):
             print(f"  {SEVERITY[finding['severity']]} {finding['code']}: {finding['message']}")
     errors = [f"{f['code']} at {'.'.join(map(str, f['path']))}: {f['message']}" for f in findings if f["severity"] == 0]
     assert not errors, f"{len(errors)} ADR errors:\n" + "\n".join(errors)
+
+
+def test_the_hubs_api_passes_the_linter_too(request, node):
+    hub = shared_hub(request, node)
+    findings = spectral(hub.url + "api/v1/openapi.json")
+    errors = [f"{f['code']}: {f['message']}" for f in findings if f["severity"] == 0]
+    assert not errors, f"{len(errors)} ADR errors on the hub:\n" + "\n".join(errors)
 
 
 def test_document_names_this_node_and_its_contact(adr_node, document):

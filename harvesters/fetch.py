@@ -25,6 +25,7 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 ACTIVITY_STREAMS = "https://www.w3.org/TR/activitystreams-core/"
+LDES = "https://w3id.org/ldes/specification"
 MAX_FEED_POSITION = 2**63
 DUMP_PREFERENCE = (".nq", ".nt", ".ttl")
 """Line-based N-Quads first: fastest to parse, and a cut-off body cannot pass as whole."""
@@ -58,6 +59,7 @@ class Endpoints:
 
     dump: str
     feed: str | None = None
+    stream: str | None = None  # the node's event stream (LDES), followed instead of the dump when possible
 
 
 @dataclass(frozen=True)
@@ -123,15 +125,19 @@ def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoi
     if not dumps:
         raise FetchError(N_("%(url)s noemt geen void:dataDump in zijn beschrijving."), url=base_url)
     dump = min(dumps, key=lambda url: next((i for i, ext in enumerate(DUMP_PREFERENCE) if url.endswith(ext)), 99))
-    feeds = {t.subject for t in triples if t.predicate.value == DCT + "conformsTo"
-             and t.object.value == ACTIVITY_STREAMS}
-    feed = next((t.object.value for t in triples if t.subject in feeds
-                 and t.predicate.value == DCAT + "endpointURL"), None)
-    for url in (dump, feed):
+    feed, stream = (_endpoint(triples, standard) for standard in (ACTIVITY_STREAMS, LDES))
+    for url in (dump, feed, stream):
         if url and not url.startswith(base_url):
             raise FetchError(N_("%(url)s noemt %(named)s als dump of feed; een node wordt alleen onder zijn eigen "
                                 "basis-URL opgehaald."), url=base_url, named=url)
-    return Endpoints(dump=dump, feed=feed)
+    return Endpoints(dump=dump, feed=feed, stream=stream)
+
+
+def _endpoint(triples: list[ox.Triple], standard: str) -> str | None:
+    """The endpoint URL of the service that conforms to `standard`, if the description names one."""
+    services = {t.subject for t in triples if t.predicate.value == DCT + "conformsTo" and t.object.value == standard}
+    return next((t.object.value for t in triples if t.subject in services
+                 and t.predicate.value == DCAT + "endpointURL"), None)
 
 
 def fetch_dump(session: requests.Session, url: str, limits: Limits,

@@ -65,6 +65,8 @@ class HarvestRun:
     error: str | None = None  # in Dutch; old records hold one untagged text here
     error_en: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    stream_position: object = None  # harvesters.ldes.Position after this run; kept in the store, not the log
+    stream_pages: list[str] = field(default_factory=list)  # pages of the node's event stream this run read
 
     @property
     def seconds(self) -> float:

@@ -4,6 +4,14 @@ Scope comes before validation so that triples a node may not write are never
 validated, only dropped and counted. `harvest_node` never raises for a node's fault: a failing stage ends the run as
 `failed`, the last good copy stays (marked stale) and the run is recorded. The store
 stage replaces the node's graph and writes the run's provenance in one transaction.
+
+A node that publishes an event stream (LDES) is followed instead of re-read: the
+first harvest takes the dump and notes where the stream ends; later ones read only
+the stream's pages since then, take the newest version of each changed resource as
+its record and pass the same scope, validation and hold rules, and the store stage
+rewrites only the changed records. Whenever the stream cannot bring the copy up to
+date (gone, broken, no longer holding what the hub last read) the dump is harvested
+as before; see `harvesters.ldes`.
 """
 from __future__ import annotations
 
@@ -11,6 +19,9 @@ import logging
 import threading
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from harvesters import ldes
 from harvesters.check import check
 from harvesters.fetch import Limits, discover, feed_position, fetch_dump, open_session
 from harvesters.instances import Instance
@@ -21,6 +32,7 @@ from harvesters.scope import scope
 from harvesters.status import read_runs
 from harvesters.texts import Text
 from registry.errors import N_, BamboeError, FetchError
+from registry.queries import insert_data, named
 from registry.store import Store
 
 
@@ -78,8 +90,11 @@ def harvest_node(store: Store, hub_base: str, instance: Instance, options: Optio
         run.ended = now()
         if not stored:
             try:
+                update = record_update(store, hub_base, instance, run, stored=False)
+                if run.outcome in GOOD:  # the copy is current: so is the position in the stream that says so
+                    update += " ;\n" + ldes.remember(instance.id, run.stream_position)
                 with _store_lock:
-                    store.update(record_update(store, hub_base, instance, run, stored=False))
+                    store.update(update)
             except BamboeError as error:  # the hub's store is down: say so, keep the run going
                 log.error("could not record the harvest of %s: %s", instance.id, error.detail)
                 unrecorded = Text(N_("niet vastgelegd: %(reason)s"), {"reason": Text.of(error)})
@@ -93,8 +108,15 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     previous = last_good(store, hub_base, instance.id)
     with open_session(limits) as session:
         endpoints = discover(session, instance.url, limits)
+        stream = _stream(session, endpoints, limits, instance)
+        position = ldes.saved(store, instance.id) if stream else None
+        if position and position.stream == stream.iri and previous.used and not confirm_removals:
+            followed = _followed(session, stream, position, limits, instance)
+            if followed is not None:
+                return _apply_stream(store, hub_base, instance, options, run, stream, followed, previous)
         run.used = endpoints.dump
         same_source = previous.used == endpoints.dump
+        run.stream_position = _head(session, stream, limits, instance, run) if stream else None
         if endpoints.feed:
             run.feed_position = feed_position(session, endpoints.feed, limits)
             if same_source and run.feed_position is not None and run.feed_position == previous.feed_position:
@@ -108,14 +130,68 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     scoped = scope(parse_dump(fetched, limits), instance.url)
     records, orphans = split(scoped.kept)
     run.out_of_scope = scoped.dropped_count + orphans
+    before, _ = split(store.graph_triples(graph_iri(hub_base, instance.id)))
+    return _apply(store, hub_base, instance, options, run, before, records, previous, confirm_removals, patch=False)
+
+
+def _stream(session, endpoints, limits, instance) -> ldes.Stream | None:
+    """The node's event stream, if it offers one that reads as one; else None (the dump will do)."""
+    if not endpoints.stream:
+        return None
+    try:
+        return ldes.describe(session, endpoints.stream, limits)
+    except BamboeError as error:
+        log.info("stream of %s unusable (%s); harvesting its dump", instance.id, error)
+        return None
+
+
+def _head(session, stream, limits, instance, run) -> ldes.Position | None:
+    """Where the stream ends before the dump is read: the next harvest follows it from there."""
+    try:
+        found = ldes.follow(session, stream, ldes.Position(stream.iri, stream.view), limits)
+    except BamboeError as error:
+        log.info("end of the stream of %s not found (%s); its next harvest reads the dump again", instance.id, error)
+        return None
+    run.stream_pages = found.pages
+    return found.position
+
+
+def _followed(session, stream, position, limits, instance) -> ldes.Followed | None:
+    """The versions since `position`; None when the stream cannot say (a gap, a fetch or parse error)."""
+    try:
+        return ldes.follow(session, stream, position, limits)
+    except (BamboeError, ValueError) as error:  # the dump still works
+        log.info("stream of %s not followed (%s); harvesting its dump", instance.id, error)
+        return None
+
+
+def _apply_stream(store, hub_base, instance, options, run, stream, followed, previous) -> bool:
+    """Apply the versions the node published since the last harvest to the hub's copy."""
+    run.used, run.stream_pages, run.stream_position = stream.iri, followed.pages, followed.position
+    if not followed.members:
+        return _unchanged(run, previous, previous.feed_position)
+    before, _ = split(store.graph_triples(graph_iri(hub_base, instance.id)))
+    records = dict(before)
+    for iri, record in ldes.newest_records(followed.members).items():
+        scoped = scope(list(record.triples), instance.url) if record else None
+        kept, orphans = split(scoped.kept) if scoped else ({}, 0)
+        run.out_of_scope += (scoped.dropped_count if scoped else 0) + orphans
+        if iri in kept:
+            records[iri] = kept[iri]
+        else:
+            records.pop(iri, None)
+    return _apply(store, hub_base, instance, options, run, before, records, previous, False, patch=True)
+
+
+def _apply(store, hub_base, instance, options, run, before, records, previous, confirm_removals, patch) -> bool:
+    """Quarantine, hold or store the node's new records; `patch` writes only the changed ones."""
     graph = graph_iri(hub_base, instance.id)
-    before, _ = split(store.graph_triples(graph))
     final = _quarantine(records, before, run)
     changes = diff(before, final)
     run.added, run.updated, run.removed = len(changes.added), len(changes.updated), len(changes.removed)
     triples = triples_of(final.values())
     run.triples = len(triples)
-    confirmed = confirm_removals and previous.held_etag is not None and previous.held_etag == fetched.etag
+    confirmed = confirm_removals and previous.held_etag is not None and previous.held_etag == run.etag
     baseline = max(previous.baseline or 0, len(before))
     reason = hold_reason(len(before), len(final), len(changes.removed), baseline, options)
     if reason and not confirmed:
@@ -130,8 +206,17 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
         return False
     run.outcome = "stored"
     run.baseline = len(final) if confirmed else max(baseline, len(final))
+    also = record_update(store, hub_base, instance, run, stored=True) + " ;\n" + ldes.remember(
+        instance.id, run.stream_position)
     with _store_lock:
-        store.replace_graph(graph, triples, also=record_update(store, hub_base, instance, run, stored=True))
+        if patch:
+            drop = named("ldes/drop_records")
+            changed = [ox.NamedNode(iri) for iri in sorted(changes.updated | changes.removed)]
+            new = triples_of(final[iri] for iri in sorted(changes.added | changes.updated))
+            store.update(" ;\n".join([drop.bind_values(drop.bind(graph=ox.NamedNode(graph)), "resource", changed),
+                                       insert_data(graph, new), also]))
+        else:
+            store.replace_graph(graph, triples, also=also)
     return True
 
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 import vocab
 from registry import dcat
+from registry.ldes.description import announce
 from registry.queries import named
 from registry.store import Store
 from registry.store.cache import PerGeneration
@@ -129,7 +130,7 @@ def describe_node(settings: dict, counts: dict[str, int], extra: Iterable[ox.Tri
                              dcat.ACTIVITY_STREAMS, ox.NamedNode(dcat.ACTIVITY_STREAMS))
     triples += about.service("api/v1", "Bamboe API", API_DESCRIPTION, dcat.API_DESIGN_RULES,
                              about.iri("api/v1/openapi.json"))
-    extra = list(extra)
+    extra = [*announce(settings), *extra]  # the change feed as an LDES (registry/ldes)
     triples += extra + about.complete(extra)
     return dcat.with_code_lists(triples)
 

@@ -8,7 +8,8 @@ from registry.runtime import Node
 
 
 def init_app(app: Flask) -> None:
-    from registry.web import api, auth, dump, editor, feed, hub, i18n, problems, resources, security, sparql, views, vocabulary
+    from registry.web import (api, api_root, auth, dump, editor, feed, graphs, hub, i18n, ldes, problems, resources,
+                              security, sparql, views, vocabulary)
 
     problems.init_app(app)
     i18n.init_app(app)
@@ -17,7 +18,7 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     app.jinja_env.globals.update(node_settings=lambda: current_app.config["BAMBOE"])
     app.jinja_env.filters.update(label_of=_label_of, local=_local)
-    for module in (resources, sparql, dump, vocabulary, feed, editor):
+    for module in (resources, sparql, dump, vocabulary, feed, ldes, editor, api_root, graphs):
         app.register_blueprint(module.blueprint)
     hub.init_app(app)
     app.register_blueprint(views.blueprint)

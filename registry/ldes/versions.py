@@ -1,0 +1,164 @@
+"""Record versions: compare the data with the stream's newest versions, append what changed.
+
+A *source* says where the data is and how far it has moved: a node's own data graph
+(moved by every write, which the audit trail numbers) or a hub's harvested copies
+(moved by every stored harvest). Its records are what `harvesters.records.split`
+cuts a graph into: one resource with its blank nodes, compared by a digest that does
+not depend on blank node labels, exactly as the harvester compares them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from harvesters.records import split
+from registry.ldes import AS, KINDS, LOG_GRAPH, RDF_TYPE, XSD
+from registry.queries import insert_data, named
+from registry.store import Store
+
+TOMBSTONE = AS + "Tombstone"
+GONE = "gone"
+"""Digest of a version that says the resource is no longer there at all."""
+_lock = threading.Lock()
+"""One catch-up at a time in this process: version numbers are given out in Python."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One resource as the source holds it now."""
+
+    iri: str
+    triples: tuple[ox.Triple, ...]
+    digest: str
+    derived_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The newest version the log holds of one resource."""
+
+    number: int
+    kind: str
+    digest: str
+
+
+class Source(Protocol):
+    def position(self, store: Store) -> tuple[str, str | None]:
+        """A text that changes whenever the data may have, and the time of the newest change (if known)."""
+
+    def snapshots(self, store: Store) -> dict[str, Snapshot]:
+        """Every resource as it is now, by IRI."""
+
+
+class NodeData:
+    """A node's own data graph; the audit trail numbers its changes."""
+
+    def __init__(self, data_graph: str):
+        self.data_graph = data_graph
+
+    def position(self, store: Store) -> tuple[str, str | None]:
+        rows = store.select(named("ldes/audit_position").text)
+        if not rows:
+            return "audit:0", None
+        return f"audit:{rows[0]['sequence'].value}", rows[0]["time"].value
+
+    def snapshots(self, store: Store) -> dict[str, Snapshot]:
+        records, _ = split(store.graph_triples(self.data_graph))
+        return {iri: Snapshot(iri, r.triples, r.digest) for iri, r in records.items()}
+
+
+class HarvestedCopies:
+    """A hub's copies of its members' data: one graph per member, each resource under its node's URL."""
+
+    def __init__(self, copies: Iterable[tuple[str, str]]):
+        self.copies = list(copies)  # (graph IRI, node URL)
+
+    def position(self, store: Store) -> tuple[str, str | None]:
+        rows = store.select(named("ldes/harvest_position").text)
+        stored = sorted(f"{row['graph'].value} {row['run'].value}" for row in rows)
+        newest = max((row["time"].value for row in rows), default=None, key=dt.datetime.fromisoformat)
+        return "copies:" + hashlib.sha256("\n".join(stored).encode()).hexdigest()[:32], newest
+
+    def snapshots(self, store: Store) -> dict[str, Snapshot]:
+        found: dict[str, Snapshot] = {}
+        for graph, url in self.copies:
+            records, _ = split(store.graph_triples(graph))
+            found.update({iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items()
+                          if url and iri.startswith(url)})  # a wijk a node names is not that node's to version
+        return found
+
+
+def catch_up(store: Store, source: Source) -> int:
+    """Append a version for every resource that changed since the last catch-up; return how many."""
+    with _lock:
+        head = store.select(named("ldes/head").text)
+        row = head[0] if head else {}
+        position, changed_at = source.position(store)
+        if row.get("position") is not None and row["position"].value == position:
+            return 0
+        count = int(row["count"].value) if row.get("count") is not None else 0
+        newest = row["time"].value if row.get("time") is not None else None
+        when = _latest(changed_at, newest)
+        triples = []
+        for snapshot, kind, digest in _changes(source.snapshots(store), _recorded(store)):
+            count += 1
+            triples += log_triples(count, kind, snapshot, digest, when)
+        update = named("ldes/move_position").bind(position=ox.Literal(position))
+        if triples:
+            update = insert_data(LOG_GRAPH, triples) + " ;\n" + update
+        store.update(update)
+        return len({t.subject for t in triples})
+
+
+def _changes(current: dict[str, Snapshot], recorded: dict[str, Recorded]):
+    """(snapshot, kind, digest) for every resource whose newest version no longer matches, in IRI order."""
+    for iri in sorted(current.keys() | recorded.keys()):
+        snapshot, last = current.get(iri), recorded.get(iri)
+        if snapshot is None:
+            if last.digest != GONE:
+                yield Snapshot(iri, (), GONE), KINDS[2], GONE
+            continue
+        if last is not None and last.digest == snapshot.digest:
+            continue
+        deleted = any(t.predicate.value == RDF_TYPE and t.object.value == TOMBSTONE and t.subject.value == iri
+                      for t in snapshot.triples)
+        kind = KINDS[2] if deleted else KINDS[1] if last is not None and last.kind != KINDS[2] else KINDS[0]
+        yield snapshot, kind, snapshot.digest
+
+
+def _recorded(store: Store) -> dict[str, Recorded]:
+    newest: dict[str, Recorded] = {}
+    for row in store.select(named("ldes/latest_versions").text):
+        number, iri = int(row["number"].value), row["resource"].value
+        if iri not in newest or newest[iri].number < number:
+            newest[iri] = Recorded(number, row["kind"].value, row["digest"].value)
+    return newest
+
+
+def log_triples(number: int, kind: str, snapshot: Snapshot, digest: str, when: str) -> list[ox.Triple]:
+    """A version as the private log keeps it: literals in private predicates, the content as N-Triples.
+
+    Nothing of a version is visible as a community, a meeting or a link to one to
+    queries over the union of the graphs (the views, the signals, the counts).
+    """
+    version = ox.NamedNode(f"urn:bamboe:ldes:versie:{number}")
+    content = ox.serialize(snapshot.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    said = {"number": ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")),
+            "resource": ox.Literal(snapshot.iri), "kind": ox.Literal(kind), "digest": ox.Literal(digest),
+            "time": ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime")), "content": ox.Literal(content)}
+    if snapshot.derived_from:
+        said["derivedFrom"] = ox.Literal(snapshot.derived_from)
+    return [ox.Triple(version, ox.NamedNode(f"urn:bamboe:ldes#{name}"), value) for name, value in said.items()]
+
+
+def _latest(changed_at: str | None, newest: str | None) -> str:
+    """The time of the newest change, never before a version already recorded (a stream's times only grow)."""
+    moments = [dt.datetime.fromisoformat(text) for text in (changed_at, newest) if text]
+    moment = max(moments) if moments else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")

@@ -19,6 +19,8 @@ import pytest
 import rdflib
 import requests
 
+from sparqlhub import shared_hub
+
 VOCABULARY = "https://w3id.org/lerende-praktijken/"
 SERVED_VOCABULARY = ("def", "id/")
 """The parts of the vocabulary's namespace a node serves (`/def`, `/id/...`); shapes and context are files."""
@@ -153,6 +155,16 @@ def test_every_iri_of_a_loaded_node_answers(node):
     print("visited:", kinds, found.report())
     assert {"praktijken/*", "praktijken/*/bijeenkomsten/*", "organisaties/*", "vocab:id/cbs/*/*",
             "praktijken", "api/v1", "sparql"} <= set(kinds)
+    assert not found.failures, found.report()
+
+
+def test_every_iri_of_a_hub_answers(request, node):
+    """A hub's own IRIs: its graphs per member and its harvest log (`sd:name`, `void:subset`)."""
+    hub = shared_hub(request, node)
+    found = crawl(hub.url)
+    kinds = found.kinds(found.visited)
+    print("visited:", kinds, found.report())
+    assert {"graph/*", "oogst/*", "sparql", "api/v1"} <= set(kinds)
     assert not found.failures, found.report()
 
 

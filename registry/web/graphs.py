@@ -1,4 +1,4 @@
-"""The named graphs at their own IRIs: `/graph` (the node's data), on a hub `/graph/<member>`.
+"""The named graphs at their own IRIs: `/graph` (the node's data), on a hub `/graph/<member>` and `/oogst/log`.
 
 A SPARQL client meets these IRIs in the endpoint's service description (`sd:name`) and,
 on a hub, in VoID (`void:subset`), and uses them in `GRAPH` and `default-graph-uri`.
@@ -22,10 +22,13 @@ OFFERED = [HTML, *RDF_TYPES]
 @blueprint.get("/graph")
 @blueprint.get("/graph.<ext>")
 @blueprint.get("/graph/<path:path>")
-def graph(path: str | None = None, ext: str | None = None):
+@blueprint.get("/oogst/log", defaults={"prefix": "/oogst/log"})
+@blueprint.get("/oogst/log.<ext>", defaults={"prefix": "/oogst/log"})
+def graph(path: str | None = None, ext: str | None = None, prefix: str = "/graph"):
+    """A graph's VoID; a hub's harvest log (`/oogst/log`, beside the member pages) is one too."""
     node = current_node()
     stem, ext = split_extension(path) if path else (None, ext)
-    here = "/graph" + (f"/{stem}" if stem else "")
+    here = prefix + (f"/{stem}" if stem else "")
     iri = node.settings["base_url"] + here.lstrip("/")
     triples = [t for t in node_description.describe_subsets(node.settings["base_url"], subsets(node))
                if t.subject.value.split("#")[0] == iri]  # the graph and its class partitions

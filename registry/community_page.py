@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from registry.description import Description
 from registry.labels import Labels
+from registry.places import parse_place, place_name
 from registry.signals import Signal
 
 SCHEMA = "http://schema.org/"
@@ -115,6 +116,15 @@ def schema_org(page: dict) -> str:
     return json.dumps(compact, ensure_ascii=False).replace("</", "<\\/")
 
 
+def _gemeente_name(places: list[tuple[str, str]]) -> str | None:
+    """The gemeente a community meets in: the one its first gemeente, wijk or buurt lies in."""
+    for iri, _ in places:
+        place = parse_place(iri)
+        if place is not None and place.gemeente:
+            return place_name(place.gemeente)
+    return places[0][1] if places else None
+
+
 def _event(meeting: dict, page: dict) -> dict:
     """A meeting as a schema.org Event that search engines accept: a url, and a location.
 
@@ -123,8 +133,7 @@ def _event(meeting: dict, page: dict) -> dict:
     (the data holds no street address). A meeting without a mode is taken as physical.
     """
     mode = meeting["mode_iri"] or SCHEMA + "OfflineEventAttendanceMode"
-    locality = next((name for iri, name in page["places"] if "/GM" in iri), None) or next(
-        (name for _, name in page["places"]), None)
+    locality = _gemeente_name(page["places"])
     place = {"@type": "Place", "name": meeting["location"] or locality or page["name"],
              "address": {"@type": "PostalAddress", "addressLocality": locality, "addressCountry": "NL"}
              if locality else {"@type": "PostalAddress", "addressCountry": "NL"}}

@@ -105,6 +105,7 @@ class Snapshots:
         self.store = store
         self.folder = Path(folder).absolute()  # send_file resolves relative paths against the app, not the cwd
         self._current: tuple[str, str] | None = None
+        self._previous: str | None = None
         self._lock = threading.Lock()
 
     def current(self) -> tuple[str, str]:
@@ -116,9 +117,10 @@ class Snapshots:
                 partial = path.with_suffix(".partial")
                 partial.write_bytes(self.store.dump())
                 os.replace(partial, path)
-                if self._current:
-                    for old in self.folder.glob(f"*-{self._current[0]}.*"):
+                if self._previous:  # the one before is kept: a request may still be reading it
+                    for old in self.folder.glob(f"*-{self._previous}.*"):
                         old.unlink(missing_ok=True)
+                self._previous = self._current[0] if self._current else None
                 self._current = (generation, str(path))
             return self._current
 
@@ -129,10 +131,16 @@ class Snapshots:
                 path.unlink(missing_ok=True)
             for path in self.folder.glob("dump-*"):
                 path.unlink(missing_ok=True)
-            self._current = None
+            self._current = self._previous = None
 
     def dump_file(self, syntax_key: str, gzipped: bool) -> tuple[str, Path]:
         """The dump of the current generation in N-Quads or Turtle, made once and kept."""
+        try:
+            return self._dump_file(syntax_key, gzipped)
+        except FileNotFoundError:  # the store moved on twice while this read: read the newest
+            return self._dump_file(syntax_key, gzipped)
+
+    def _dump_file(self, syntax_key: str, gzipped: bool) -> tuple[str, Path]:
         generation, snapshot = self.current()
         path = Path(snapshot)
         if syntax_key == "turtle":

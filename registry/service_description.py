@@ -18,7 +18,7 @@ from registry.queries import named
 from registry.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://www.w3.org/ns/void#"
+VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FORMATS = {
     "application/sparql-results+json": "SPARQL_Results_JSON",

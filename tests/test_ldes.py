@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -165,6 +166,28 @@ def test_ldes_client_replays_the_node_and_then_only_what_changed(source, tmp_pat
     assert materialise(first, second) == after
     assert source.url + "praktijken/den-haag-zorgzame-buurt" not in communities(source.url)
     assert replay(source.url + "wijzigingen/ldes", state) == []  # nothing new: nothing again
+
+
+def test_reading_the_stream_changes_nothing_published_and_breaks_no_download(source):
+    """Versions are recorded when the stream is read; that write touches only the private log.
+
+    So the dump keeps its ETag (harvesters of the dump do not download it again), and
+    dumps read while the stream records versions never fail (it used to give 500s).
+    """
+    edit(source, "praktijken/katwijk-koestal", "PATCH", {"naam": "Koestal, stroomproef"})
+    before = requests.get(source.url + "dump.nq", timeout=30).headers["ETag"]
+    assert requests.get(source.url + "wijzigingen/ldes/pagina", timeout=30).status_code == 200
+    assert requests.get(source.url + "dump.nq", timeout=30).headers["ETag"] == before
+
+    def dump(path: str) -> int:
+        return requests.get(source.url + path, timeout=60).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        for round_ in range(5):
+            edit(source, "praktijken/katwijk-koestal", "PATCH", {"naam": f"Koestal, ronde {round_}"})
+            reads = [pool.submit(dump, path) for path in ("dump.nq", "dump.nq.gz", "dump.ttl", "dump.ttl.gz") * 3]
+            reads += [pool.submit(dump, "wijzigingen/ldes/pagina") for _ in range(4)]
+            assert [read.result() for read in reads] == [200] * len(reads)
 
 
 def test_complete_pages_are_immutable_and_the_open_page_is_not(source):

@@ -15,9 +15,12 @@ import pytest
 import rdflib
 import requests
 
+from registry.places import gemeenten
+
 CHROME_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
                  "application/signed-exchange;v=b3;q=0.7")
 SCHEMA = rdflib.Namespace("http://schema.org/")
+GEMEENTEN = {name for _, name in gemeenten()}
 SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
@@ -42,6 +45,7 @@ def test_every_event_has_a_url_and_a_location(pages):
         for location in locations:
             if location["@type"] == "Place":
                 assert location["name"] and location["address"]["addressCountry"] == "NL"
+                assert location["address"]["addressLocality"] in GEMEENTEN  # not a wijk's name
             else:
                 assert location["@type"] == "VirtualLocation" and location["url"]
         assert event["eventAttendanceMode"].startswith("http://schema.org/")

@@ -17,7 +17,7 @@ from rdflib import RDF, Namespace, URIRef
 from sparqlhub import shared_hub
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-VOID = Namespace("http://www.w3.org/ns/void#")
+VOID = Namespace("http://rdfs.org/ns/void#")
 PROBLEM = "application/problem+json"
 JSON = "application/sparql-results+json"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -87,6 +87,7 @@ def test_on_a_hub_default_graph_uri_restricts_a_query_to_one_member(hub, node):
     first, second = graph_count(hub.url, hub.graph("dhl")), graph_count(hub.url, hub.graph("nij"))
     assert count(hub.url, **{"default-graph-uri": hub.graph("dhl")}) == first == count(node.url)
     assert count(hub.url, **{"default-graph-uri": hub.graph("nij")}) == second
+    assert count(hub.url, **{"default-graph-uri": [hub.graph("nij")] * 2}) == second  # one graph named twice
     assert count(hub.url, **{"default-graph-uri": [hub.graph("dhl"), hub.graph("nij")]}) == first + second < whole
     members = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert count(hub.url, members, **{"named-graph-uri": hub.graph("nij")}) == 1

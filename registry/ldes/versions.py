@@ -112,7 +112,7 @@ def catch_up(store: Store, source: Source) -> int:
         update = named("ldes/move_position").bind(position=ox.Literal(position))
         if triples:
             update = insert_data(LOG_GRAPH, triples) + " ;\n" + update
-        store.update(update)
+        store.update_private(update)  # only the private log: the dump and every cache stay valid
         return len({t.subject for t in triples})
 
 

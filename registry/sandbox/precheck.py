@@ -57,7 +57,8 @@ def check_dataset(default_graphs: list[str], named_graphs: list[str]) -> Dataset
                                    parameter=parameter, value=graph) from None
     if not default_graphs and not named_graphs:
         return None
-    return Dataset(tuple(default_graphs), tuple(named_graphs))
+    # the same graph named twice is one graph: the default graph is a merge, not a sum
+    return Dataset(tuple(dict.fromkeys(default_graphs)), tuple(dict.fromkeys(named_graphs)))
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,14 @@ class Store(ABC):
         finally:
             self._state_cache = None
 
+    def update_private(self, sparql: str) -> None:
+        """Execute a SPARQL update that writes only private graphs (`urn:bamboe:*`), keeping the change token.
+
+        Nothing published changes, so dumps, query snapshots and page caches stay valid;
+        bookkeeping that is read straight from the store (the event stream's log) uses it.
+        """
+        self._update(sparql)
+
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple], also: str | None = None) -> None:
         """Replace a named graph's content atomically: readers see old or new, never half.
 

@@ -168,6 +168,21 @@ def test_every_iri_of_a_hub_answers(request, node):
     assert not found.failures, found.report()
 
 
+def test_the_harvest_logs_members_and_runs_answer_on_a_hub(request, node):
+    """IRIs of the harvest log, which `/sparql` shows: each member (`lph:Member`) and each run."""
+    hub = shared_hub(request, node)
+    rows = requests.get(hub.url + "sparql", headers={"Accept": "application/sparql-results+json"}, timeout=30, params={
+        "query": "SELECT ?run ?member WHERE { GRAPH ?log { ?run a <https://w3id.org/lerende-praktijken/harvest#HarvestRun> ;"
+                 " <https://w3id.org/lerende-praktijken/harvest#member> ?member } } LIMIT 1"}).json()
+    row = rows["results"]["bindings"][0]
+    with requests.Session() as session:
+        for iri in (row["run"]["value"], row["member"]["value"]):
+            reasons, _ = check(session, iri, hub.url)
+            assert not reasons, f"{iri}: {reasons}"
+    missing = requests.get(row["member"]["value"] + "/20000101T000000000000Z", headers={"Accept": "text/turtle"})
+    assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
+
+
 def test_every_iri_of_an_edited_node_answers(editing_node):
     """The node's own concepts (`/begrippen/...`, in the scheme `/begrippen`) and a new wijk are followed too."""
     slug = uuid.uuid4().hex[:6]

@@ -36,6 +36,7 @@ from registry.store.server import free_port
 
 CLIENT = ROOT / "tests" / "browser" / "node_modules" / "ldes-client" / "dist" / "bin" / "cli.js"
 LP = "https://w3id.org/lerende-praktijken/def#"
+LDES_NS = "https://w3id.org/ldes#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 METADATA = {TIMESTAMP, AS + "object", "http://www.w3.org/ns/prov#wasDerivedFrom"}
 KINDS = {AS + "Create", AS + "Update", AS + "Delete"}
@@ -203,6 +204,8 @@ def test_complete_pages_are_immutable_and_the_open_page_is_not(source):
         assert again.status_code == 304
     graph = list(ox.parse(complete.content, format=ox.RdfFormat.TURTLE, base_iri=complete.url))
     assert sum(t.predicate.value.endswith("tree#member") for t in graph) == PAGE_SIZE
+    said = {t.predicate.value for t in graph if t.subject.value == stream}
+    assert LDES_NS + "timestampPath" in said and "http://purl.org/dc/terms/title" not in said  # no setting in it
     relation = {t.predicate.value.rsplit("#")[-1]: t.object.value for t in graph if isinstance(t.subject, ox.BlankNode)
                 and t.predicate.value.startswith("https://w3id.org/tree#")}
     assert relation == {"path": TIMESTAMP, "value": relation["value"], "node": stream + "/pagina/2"}

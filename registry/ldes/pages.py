@@ -50,7 +50,20 @@ def pages(total: int) -> int:
 
 
 def describe_stream(base: str, title: str, license_iri: str | None) -> list[ox.Triple]:
-    """The event stream, its one view and what the view keeps."""
+    """The event stream, its one view and what the view keeps, with its title, licence and publisher."""
+    stream = _iri(stream_iri(base))
+    about = [
+        (stream, DCT + "title", ox.Literal(f"Wijzigingen in {title}", language="nl")),
+        (stream, DCT + "title", ox.Literal(f"Changes in {title}", language="en")),
+        (stream, DCT + "license", _iri(license_iri or DEFAULT_LICENSE)),
+        (stream, DCT + "publisher", _iri(base + "werkplaats")),
+    ]
+    return stream_shape(base) + [ox.Triple(s, _iri(p), o) for s, p, o in about]
+
+
+def stream_shape(base: str) -> list[ox.Triple]:
+    """What a client needs to read the stream's pages, and nothing that a setting can change:
+    a complete page is served as immutable, so it carries only this."""
     stream, view = _iri(stream_iri(base)), _iri(view_iri(base))
     description, policy = _iri(stream_iri(base) + "#weergave"), _iri(stream_iri(base) + "#bewaren")
     triples = [
@@ -60,10 +73,6 @@ def describe_stream(base: str, title: str, license_iri: str | None) -> list[ox.T
         (stream, LDES + "versionDeletePath", _iri(RDF_TYPE)),
         (stream, LDES + "versionDeleteObject", _iri(AS + "Delete")),
         (stream, TREE + "view", view),
-        (stream, DCT + "title", ox.Literal(f"Wijzigingen in {title}", language="nl")),
-        (stream, DCT + "title", ox.Literal(f"Changes in {title}", language="en")),
-        (stream, DCT + "license", _iri(license_iri or DEFAULT_LICENSE)),
-        (stream, DCT + "publisher", _iri(base + "werkplaats")),
         (view, RDF_TYPE, _iri(TREE + "Node")),
         (view, TREE + "viewDescription", description),
         (description, RDF_TYPE, _iri(TREE + "ViewDescription")),

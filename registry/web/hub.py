@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import threading
 
+import pyoxigraph as ox
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
+from harvesters.log import log_graph, member_iri
 from harvesters.status import MemberStatus, findings, overview
+from registry.description import Description
 from registry.errors import N_, NotFound
+from registry.queries import named
 from registry.vocab_docs import rule_anchor
-from registry.web import conditional, current_node
+from registry.web import conditional, current_node, rdf_response
 from registry.web.auth import login_required
 from registry.web.csv_download import csv_response
 from registry.web.i18n import current_language
+from registry.web.negotiation import HTML, RDF_TYPES, choose, split_extension
 
 blueprint = Blueprint("hub", __name__)
+OFFERED = [HTML, *RDF_TYPES]
 CSV_COLUMNS = ("id", "name", "level", "url", "last_attempt", "last_outcome", "last_success", "stale_since",
                "age_s", "triples", "added", "updated", "removed", "quarantined", "out_of_scope", "next_run", "error")
 
@@ -66,12 +72,40 @@ def status_page(ext: str | None = None):
 @blueprint.get("/oogst/<node_id>")
 def member_page(node_id: str):
     hub = _hub()
+    node_id, ext = split_extension(node_id)
     hub.member(node_id)
+    media_type = choose(OFFERED, ext)
+    if media_type != HTML:  # the member as the harvest log describes it (`lph:Member`)
+        return rdf_response(_logged(hub, member_iri(hub.base, node_id)), media_type)
     status = next(s for s in _statuses() if s.instance.id == node_id)
     checked = status.last_checked
     report = findings(hub.store, hub.base, checked) if checked else {}
     return render_template("hub/member.html", status=status, report=report, rule_anchor=rule_anchor,
                            started=request.args.get("gestart") == "1")
+
+
+@blueprint.get("/oogst/<node_id>/<run>")
+def run_page(node_id: str, run: str):
+    """One harvest run at its IRI: what the log records of it, for people and programs."""
+    hub = _hub()
+    hub.member(node_id)
+    run, ext = split_extension(run)
+    iri = f"{member_iri(hub.base, node_id)}/{run}"
+    triples = _logged(hub, iri)
+    if not triples:
+        raise NotFound(N_("De oogst %(iri)s staat niet (meer) in het oogstlog."), iri=iri)
+    media_type = choose(OFFERED, ext)
+    if media_type != HTML:
+        return rdf_response(triples, media_type)
+    here = "/" + iri.removeprefix(hub.base)
+    page = render_template("resource.html", iri=iri, here=here, description=Description(triples),
+                           labels=current_node().labels)
+    return conditional(page, HTML)
+
+
+def _logged(hub, iri: str) -> list:
+    query = named("harvest/describe").bind(log=ox.NamedNode(log_graph(hub.base)), resource=ox.NamedNode(iri))
+    return hub.store.construct(query)
 
 
 @blueprint.post("/oogst/<node_id>/oogsten")

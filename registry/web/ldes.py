@@ -56,7 +56,9 @@ def page(number: int):
     if found is None:
         raise NotFound(N_("Deze wijzigingsstroom heeft geen pagina %(number)s; hij begint bij /wijzigingen/ldes."),
                        number=number)
-    return _respond(_described(node) + found.triples, media_type, IMMUTABLE if found.complete else OPEN)
+    if found.complete:  # never changes again, whatever the settings become
+        return _respond(pages.stream_shape(node.settings["base_url"]) + found.triples, media_type, IMMUTABLE)
+    return _respond(_described(node) + found.triples, media_type, OPEN)
 
 
 @blueprint.get("/wijzigingen/ldes/versie/<int:number>")

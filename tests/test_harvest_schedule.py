@@ -123,10 +123,10 @@ def test_one_scheduler_across_gunicorn_workers(tmp_path, nodes):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                harvested = {row["id"]: row for row in _csv(requests.get(f"http://127.0.0.1:{port}/oogst.csv", timeout=5).text)}
+                harvested = {row["id"]: row for row in _csv(requests.get(f"http://127.0.0.1:{port}/oogst.csv", timeout=10).text)}
                 if all(row["last_outcome"] == "stored" for row in harvested.values()):
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # still starting, or a sync worker busy harvesting
                 pass
             time.sleep(0.3)
         time.sleep(2)  # time enough for a second scheduler, if there were one, to harvest again

@@ -11,6 +11,7 @@ import threading
 
 import pyoxigraph as ox
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from werkzeug.routing import BaseConverter
 
 from harvesters.log import log_graph, member_iri
 from harvesters.status import MemberStatus, findings, overview
@@ -30,9 +31,17 @@ CSV_COLUMNS = ("id", "name", "level", "url", "last_attempt", "last_outcome", "la
                "age_s", "triples", "added", "updated", "removed", "quarantined", "out_of_scope", "next_run", "error")
 
 
+class RunConverter(BaseConverter):
+    """A harvest run's name in its IRI (its start, `20261203T141500123456Z`), with an optional format
+    extension; so the member's POST-only actions (`oogsten`, `bevestigen`) still answer a GET with 405."""
+
+    regex = r"\d{8}T\d{12}Z(?:\.[a-z]+)?"
+
+
 def init_app(app) -> None:
     """Start the harvest schedule of a hub (in one process only; see harvesters.schedule)."""
     node = app.extensions["bamboe"]
+    app.url_map.converters["run"] = RunConverter
     app.register_blueprint(blueprint)
     app.jinja_env.globals.update(is_hub=lambda: current_node().hub is not None)
     app.jinja_env.filters.update(duration=duration)
@@ -84,7 +93,7 @@ def member_page(node_id: str):
                            started=request.args.get("gestart") == "1")
 
 
-@blueprint.get("/oogst/<node_id>/<run>")
+@blueprint.get("/oogst/<node_id>/<run:run>")
 def run_page(node_id: str, run: str):
     """One harvest run at its IRI: what the log records of it, for people and programs."""
     hub = _hub()

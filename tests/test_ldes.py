@@ -246,6 +246,27 @@ def test_a_node_without_audit_trail_streams_each_resource_once():
     assert {t.object.value for t in found.triples if t.predicate.value == VERSION_OF} == {t.subject.value for t in data}
 
 
+def test_a_process_that_read_a_stale_head_records_nothing():
+    """Two processes over one store (gunicorn workers) may catch up at once; numbers are never shared."""
+    base = "http://geladen.example/"
+    store = EmbeddedStore()
+    community = lambda i: ox.Triple(ox.NamedNode(f"{base}praktijken/p{i}"), ox.NamedNode(RDF_TYPE),  # noqa: E731
+                                    ox.NamedNode(LP + "LearningCommunity"))
+    store.replace_graph(base + "graph", [community(0), community(1)])
+    source = versions.NodeData(base + "graph")
+    assert versions.catch_up(store, source) == 2
+    position = "SELECT ?p WHERE { GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#position> ?p } }"
+    before = store.select(position)[0]["p"]
+    late = versions.Snapshot(f"{base}praktijken/p9", (community(9),), "d9")
+    # another process read the head before version 2 was recorded, and now writes its own version 2
+    store.update_private(versions.append(2, "elders", versions.log_triples(2, AS + "Create", late, "d9",
+                                                                            "2026-01-01T00:00:00Z")))
+    second = store.select("SELECT ?r WHERE { GRAPH <urn:bamboe:ldes> { ?v <urn:bamboe:ldes#number> 2 ; "
+                          "<urn:bamboe:ldes#resource> ?r } }")
+    assert [row["r"].value for row in second] == [f"{base}praktijken/p1"]  # one version 2, the first one's
+    assert store.select(position)[0]["p"] == before  # and the position it caught up with stays
+
+
 def test_the_hub_follows_the_stream_and_ends_as_a_full_harvest(source):
     instance = Instance("dhl", "WSD Den Haag & Leiden", source.url, "regionaal", ("GM0518",))
     followed = EmbeddedStore()

@@ -164,3 +164,27 @@ def test_a_store_that_asks_for_basic_gets_basic_once_asked():
         basic.close()
         server.shutdown()
         server.server_close()
+
+
+def test_the_event_streams_log_on_virtuoso(store):
+    """The LDES version log (registry.ldes.versions) records, and refuses a stale number, on Virtuoso too."""
+    from registry.ldes import versions
+
+    base = "http://geladen.example/"
+    data = [ox.Triple(ox.NamedNode(f"{base}praktijken/p{i}"), ox.NamedNode("http://schema.org/name"),
+                      ox.Literal(f"Praktijk {i}\nmet \"aanhalingstekens\" en {{accolades}}", language="nl"))
+            for i in range(3)]
+    store.replace_graph(base + "graph", data)
+    source = versions.NodeData(base + "graph")
+    assert versions.catch_up(store, source) == 3
+    assert versions.catch_up(store, source) == 0
+    late = versions.Snapshot(f"{base}praktijken/p9", (data[0],), "d9")
+    store.update_private(versions.append(1, "elders", versions.log_triples(1, versions.KINDS[0], late, "d9",
+                                                                            "2026-01-01T00:00:00Z")))
+    numbered = store.select("SELECT ?r WHERE { GRAPH <urn:bamboe:ldes> { ?v <urn:bamboe:ldes#number> 1 ; "
+                            "<urn:bamboe:ldes#resource> ?r } }")
+    assert [row["r"].value for row in numbered] == [f"{base}praktijken/p0"]
+
+
+
+

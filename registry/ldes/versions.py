@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from harvesters.records import split
 from registry.ldes import AS, KINDS, LOG_GRAPH, RDF_TYPE, XSD
-from registry.queries import insert_data, named
+from registry.queries import named
 from registry.store import Store
 
 TOMBSTONE = AS + "Tombstone"
@@ -102,18 +102,26 @@ def catch_up(store: Store, source: Source) -> int:
         position, changed_at = source.position(store)
         if row.get("position") is not None and row["position"].value == position:
             return 0
-        count = int(row["count"].value) if row.get("count") is not None else 0
+        first = int(row["count"].value) + 1 if row.get("count") is not None else 1
         newest = row["time"].value if row.get("time") is not None else None
         when = _latest(changed_at, newest)
         triples = []
-        for snapshot, kind, digest in _changes(source.snapshots(store), _recorded(store)):
-            count += 1
-            triples += log_triples(count, kind, snapshot, digest, when)
-        update = named("ldes/move_position").bind(position=ox.Literal(position))
-        if triples:
-            update = insert_data(LOG_GRAPH, triples) + " ;\n" + update
-        store.update_private(update)  # only the private log: the dump and every cache stay valid
+        changes = _changes(source.snapshots(store), _recorded(store))
+        for number, (snapshot, kind, digest) in enumerate(changes, start=first):
+            triples += log_triples(number, kind, snapshot, digest, when)
+        store.update_private(append(first, position, triples))  # the private log only: every cache stays valid
         return len({t.subject for t in triples})
+
+
+def append(first: int, position: str, triples: list[ox.Triple]) -> str:
+    """The update recording versions numbered from `first` and the new position, unless `first` is taken.
+
+    The lock above serialises one process; this guard serialises processes over one store.
+    """
+    query = named("ldes/append")
+    text = query.bind(first=ox.Literal(str(first), datatype=ox.NamedNode(XSD + "integer")),
+                      position=ox.Literal(position))
+    return query.bind_triples(text, "VERSIONS", triples)
 
 
 def _changes(current: dict[str, Snapshot], recorded: dict[str, Recorded]):

@@ -38,6 +38,10 @@ class NamedQuery:
         listed = " ".join(str(term) for term in terms if isinstance(term, Term))
         return text.replace(f"VALUES ?{variable} {{ }}", f"VALUES ?{variable} {{ {listed} }}")
 
+    def bind_triples(self, text: str, marker: str, triples: Iterable[ox.Triple]) -> str:
+        """Fill the `#marker` line of an update's template with triples, written as `insert_data` writes them."""
+        return text.replace(f"#{marker}\n", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode())
+
 
 @cache
 def named(name: str) -> NamedQuery:
@@ -53,8 +57,8 @@ def named(name: str) -> NamedQuery:
 def insert_data(graph: str, triples: Iterable[ox.Triple]) -> str:
     """Return an `INSERT DATA` update putting these triples into a named graph.
 
-    The only place update text is built from data: the triples are written by
-    pyoxigraph's N-Triples serializer, whose output is valid SPARQL triple syntax.
+    Update text is built from data only here and in `NamedQuery.bind_triples`: the triples
+    are written by pyoxigraph's N-Triples serializer, whose output is valid SPARQL triple syntax.
     """
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
     return "INSERT DATA { GRAPH " + str(ox.NamedNode(graph)) + " {\n" + body + "} }"

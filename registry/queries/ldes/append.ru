@@ -1,0 +1,18 @@
+# Record versions from number ?first on, and the source position they catch up with, in
+# one step, and only while number ?first is free: when two processes catch up at once
+# (gunicorn workers over one store), the later one writes nothing, and its next read of
+# the stream finds the versions the other recorded. #VERSIONS is filled with their triples.
+# The old position goes only once the new one is in. (The guard counts: Virtuoso 7.2
+# answers a lone NOT EXISTS as true and drops a solution with an unbound DELETE variable.)
+INSERT { GRAPH <urn:bamboe:ldes> {
+  <urn:bamboe:ldes> <urn:bamboe:ldes#position> ?position .
+#VERSIONS
+} }
+WHERE {
+  { SELECT (COUNT(?version) AS ?taken) WHERE { GRAPH <urn:bamboe:ldes> { ?version <urn:bamboe:ldes#number> ?first } } }
+  FILTER(?taken = 0)
+} ;
+DELETE { GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#position> ?old } }
+WHERE {
+  GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#position> ?old , ?position . FILTER(?old != ?position) }
+}

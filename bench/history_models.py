@@ -49,12 +49,10 @@ from registry.generate import GEMEENTEN, ID, date, generate_triples, integer, n
 from registry.ldes import LOG_GRAPH
 from registry.ldes.versions import GONE, Snapshot, log_triples
 from registry.places import gemeente_iri
-from registry.queries import named
-from registry.signals import signals
 from registry.store import vocabulary
 from registry.views import build
-from registry.views.federation import Member, assemble, merge_key
-from registry.views.index import GraphPart
+from registry.views.federation import Member, assemble
+from registry.views.index import part_of
 
 HUB = "http://hub.bench/"
 PER_NODE = 1000
@@ -279,26 +277,9 @@ def national_view(state: dict[str, bytes], federation: list[Member], day: dt.dat
         scratch = ox.Store()
         scratch.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
         scratch.bulk_extend(vocab_quads)
-        parts[graph] = part_of(scratch, day)
+        parts[graph] = part_of(scratch, None, day)
     fed = assemble(federation, parts)
     return build.national(build.Context(fed, lambda iri: iri, today=day), {})["count"]
-
-
-def part_of(scratch: ox.Store, day: dt.date) -> GraphPart:
-    facts: dict[str, dict[str, list[str]]] = {}
-    for row in scratch.query(named("views/facts").text):
-        values = facts.setdefault(row["community"].value, {}).setdefault(row["key"].value, [])
-        if row["value"].value not in values:
-            values.append(row["value"].value)
-    for values in facts.values():
-        for found in values.values():
-            found.sort()
-    found_signals: dict[str, list] = {}
-    for signal in signals():
-        for row in scratch.query(signal.on(day), use_default_graph_as_union=True):
-            found_signals.setdefault(row["this"].value, []).append(signal)
-    return GraphPart(None, facts, {iri: tuple(s) for iri, s in found_signals.items()}, day,
-                     {iri: merge_key(iri, values) for iri, values in facts.items()})
 
 
 def timed(call, repeats: int = 1):

@@ -127,6 +127,11 @@ def read_part(store: Store, graph: str, version: str | None, day: dt.date) -> Gr
     scratch = ox.Store()
     scratch.load(store.dump([graph]), format=ox.RdfFormat.N_QUADS)  # parsed in Rust, not triple by triple
     scratch.bulk_extend(vocabulary.quads(vocabulary.VOCAB_GRAPH))
+    return part_of(scratch, version, day)
+
+
+def part_of(scratch: ox.Store, version: str | None, day: dt.date) -> GraphPart:
+    """The facts and signals of the one member graph a scratch store holds beside the vocabulary."""
     facts: dict[str, dict[str, list[str]]] = {}
     for row in scratch.query(named("views/facts").text):
         values = facts.setdefault(row["community"].value, {}).setdefault(row["key"].value, [])

@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
-import vocab
+from registry.description import named_node
 from registry.errors import N_, NotFound
 from registry.places import parse_place, place_iri
 from registry.queries import named
@@ -262,13 +262,12 @@ def list_triples(page: Page, collection: str, page_iri: Callable[[int], str]) ->
     The list is the dataset's VoID root resource; a crawler follows `hydra:next`
     from the first page to the last (the whole data at once is in the dump).
     """
-    n = lambda prefix, local: ox.NamedNode(vocab.PREFIXES[prefix] + local)  # noqa: E731
     hydra = lambda local: ox.NamedNode(HYDRA + local)  # noqa: E731
-    a = n("rdf", "type")
+    a = named_node("rdf:type")
     whole, view = ox.NamedNode(collection), ox.NamedNode(page_iri(page.number))
     triples = [
         (whole, a, hydra("Collection")),
-        (whole, hydra("totalItems"), ox.Literal(str(page.total), datatype=n("xsd", "integer"))),
+        (whole, hydra("totalItems"), ox.Literal(str(page.total), datatype=named_node("xsd:integer"))),
         (whole, hydra("view"), view),
         (view, a, hydra("PartialCollectionView")),
     ]
@@ -276,8 +275,8 @@ def list_triples(page: Page, collection: str, page_iri: Callable[[int], str]) ->
     triples += [(view, hydra(rels[rel]), ox.NamedNode(page_iri(number))) for rel, number in page.neighbours().items()]
     for summary in page.communities:
         member = ox.NamedNode(summary.iri)
-        triples += [(whole, hydra("member"), member), (member, a, n("lp", "LearningCommunity"))]
-        triples += [(member, n("schema", "name"), ox.Literal(name)) for name in summary.all("name")]
+        triples += [(whole, hydra("member"), member), (member, a, named_node("lp:LearningCommunity"))]
+        triples += [(member, named_node("schema:name"), ox.Literal(name)) for name in summary.all("name")]
     return [ox.Triple(*triple) for triple in triples]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-import vocab
+from registry.description import named_node as n
 from registry.places import place_iri
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -46,12 +46,6 @@ RANGES = {
     "dcat:themeTaxonomy": "skos:ConceptScheme",
 }
 """The class the shapes expect of each property's value."""
-
-
-def n(curie: str) -> ox.NamedNode:
-    """`dct:title` -> the full IRI, by the vocabulary's prefixes."""
-    prefix, local = curie.split(":", 1)
-    return ox.NamedNode(vocab.PREFIXES[prefix] + local)
 
 
 def integer(value: int) -> ox.Literal:

@@ -16,6 +16,12 @@ def expand(curie: str) -> str:
     return vocab.PREFIXES[prefix] + local if prefix in vocab.PREFIXES and not local.startswith("//") else curie
 
 
+def named_node(curie: str) -> ox.NamedNode:
+    """`dct:title` -> its NamedNode, by the shared prefixes; an unknown prefix is a KeyError, never a made-up IRI."""
+    prefix, local = curie.split(":", 1)
+    return ox.NamedNode(vocab.PREFIXES[prefix] + local)
+
+
 class Description:
     """Triples indexed by subject and predicate; predicates may be given as CURIEs."""
 

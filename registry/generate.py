@@ -12,6 +12,7 @@ import random
 import pyoxigraph as ox
 
 import vocab
+from registry.description import named_node as n
 from registry.places import place_iri
 
 ID = vocab.CONCEPTS
@@ -35,11 +36,6 @@ QUESTIONS = {
     "psychische-kwetsbaarheid": "Hoe wordt de wijk een plek waar mensen met psychische kwetsbaarheid meedoen?",
 }
 TERMS = {name: ox.NamedNode(iri) for name, iri in vocab.PREFIXES.items()}
-
-
-def n(curie: str) -> ox.NamedNode:
-    prefix, local = curie.split(":", 1)
-    return ox.NamedNode(vocab.PREFIXES[prefix] + local)
 
 
 def date(day: dt.date) -> ox.Literal:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 import vocab
+from registry.description import named_node
 from registry.places import Place, gemeente_iri, parse_place, place_name
 from registry.queries import named
 from registry.store import Store
@@ -18,11 +19,6 @@ from registry.store import Store
 RDF_TYPE = ox.NamedNode(vocab.PREFIXES["rdf"] + "type")
 CBS_WIJKEN = "https://www.cbs.nl/nl-nl/dossier/nederland-regionaal/wijk-en-buurtstatistieken"
 """Where CBS publishes the wijk and buurt codes and their statistics, year by year."""
-
-
-def _n(curie: str) -> ox.NamedNode:
-    prefix, _, local = curie.partition(":")
-    return ox.NamedNode(vocab.PREFIXES[prefix] + local)
 
 
 def organisation(store: Store, iri: str) -> list[ox.Triple]:
@@ -38,10 +34,10 @@ def concept_scheme(store: Store, base_url: str, node_name: str) -> list[ox.Tripl
     """The node's own concept scheme, with the concepts in it (the editor's `/begrippen`)."""
     scheme = ox.NamedNode(scheme_iri(base_url))
     triples = [
-        ox.Triple(scheme, RDF_TYPE, _n("skos:ConceptScheme")),
-        ox.Triple(scheme, _n("skos:prefLabel"), ox.Literal(f"Eigen begrippen van {node_name}", language="nl")),
-        ox.Triple(scheme, _n("skos:prefLabel"), ox.Literal(f"Own concepts of {node_name}", language="en")),
-        ox.Triple(scheme, _n("dct:publisher"), ox.NamedNode(base_url + "werkplaats")),
+        ox.Triple(scheme, RDF_TYPE, named_node("skos:ConceptScheme")),
+        ox.Triple(scheme, named_node("skos:prefLabel"), ox.Literal(f"Eigen begrippen van {node_name}", language="nl")),
+        ox.Triple(scheme, named_node("skos:prefLabel"), ox.Literal(f"Own concepts of {node_name}", language="en")),
+        ox.Triple(scheme, named_node("dct:publisher"), ox.NamedNode(base_url + "werkplaats")),
     ]
     return triples + store.construct(named("minted/scheme").bind(scheme=scheme))
 
@@ -68,16 +64,16 @@ def _from_code(found: Place) -> list[ox.Triple]:
     gemeente = ox.NamedNode(gemeente_iri(found.gemeente))
     within = gemeente if found.kind == "wijk" else ox.NamedNode(found.iri.rsplit("/", 1)[0] + "/WK" + found.code[2:8])
     triples = [
-        (subject, RDF_TYPE, _n("lp:Wijk" if found.kind == "wijk" else "lp:Buurt")),
-        (subject, _n("skos:notation"), ox.Literal(found.code)),
-        (subject, _n("lp:cbsYear"), ox.Literal(year, datatype=_n("xsd:gYear"))),
-        (subject, _n("schema:containedInPlace"), within),
-        (subject, _n("schema:containedInPlace"), gemeente),
-        (subject, _n("dct:source"), ox.NamedNode(CBS_WIJKEN)),
+        (subject, RDF_TYPE, named_node("lp:Wijk" if found.kind == "wijk" else "lp:Buurt")),
+        (subject, named_node("skos:notation"), ox.Literal(found.code)),
+        (subject, named_node("lp:cbsYear"), ox.Literal(year, datatype=named_node("xsd:gYear"))),
+        (subject, named_node("schema:containedInPlace"), within),
+        (subject, named_node("schema:containedInPlace"), gemeente),
+        (subject, named_node("dct:source"), ox.NamedNode(CBS_WIJKEN)),
     ]
     name = place_name(found.gemeente)
     if name != found.gemeente:
-        triples.append((gemeente, _n("schema:name"), ox.Literal(name)))
+        triples.append((gemeente, named_node("schema:name"), ox.Literal(name)))
     return [ox.Triple(*triple) for triple in triples]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-import vocab
+from registry.description import named_node as n
 from registry.ldes import SPECIFICATION, stream_iri
 
 DEFAULT_LICENSE = "http://creativecommons.org/licenses/by/4.0/"
@@ -20,19 +20,18 @@ def announce(settings: dict) -> list[ox.Triple]:
     `dct:conformsTo` and `dcat:endpointURL`.
     """
     base = settings["base_url"]
-    n = lambda prefix, local: ox.NamedNode(vocab.PREFIXES[prefix] + local)  # noqa: E731
     catalog, dataset = ox.NamedNode(base), ox.NamedNode(base + "#dataset")
     service, stream = ox.NamedNode(base + "#wijzigingsstroom"), ox.NamedNode(stream_iri(base))
     triples = [
-        (catalog, n("dcat", "service"), service),
-        (service, n("rdf", "type"), n("dcat", "DataService")),
-        (service, n("dcat", "endpointURL"), stream),
-        (service, n("dcat", "endpointDescription"), ox.NamedNode(SPECIFICATION)),
-        (service, n("dcat", "servesDataset"), dataset),
-        (service, n("dct", "conformsTo"), ox.NamedNode(SPECIFICATION)),
-        (service, n("dct", "title"), ox.Literal("Wijzigingen als Linked Data Event Stream", language="nl")),
-        (service, n("dct", "title"), ox.Literal("Changes as a Linked Data Event Stream", language="en")),
-        (service, n("dct", "description"), ox.Literal(DESCRIPTION, language="nl")),
-        (service, n("dct", "license"), ox.NamedNode(settings.get("license") or DEFAULT_LICENSE)),
+        (catalog, n("dcat:service"), service),
+        (service, n("rdf:type"), n("dcat:DataService")),
+        (service, n("dcat:endpointURL"), stream),
+        (service, n("dcat:endpointDescription"), ox.NamedNode(SPECIFICATION)),
+        (service, n("dcat:servesDataset"), dataset),
+        (service, n("dct:conformsTo"), ox.NamedNode(SPECIFICATION)),
+        (service, n("dct:title"), ox.Literal("Wijzigingen als Linked Data Event Stream", language="nl")),
+        (service, n("dct:title"), ox.Literal("Changes as a Linked Data Event Stream", language="en")),
+        (service, n("dct:description"), ox.Literal(DESCRIPTION, language="nl")),
+        (service, n("dct:license"), ox.NamedNode(settings.get("license") or DEFAULT_LICENSE)),
     ]
     return [ox.Triple(*t) for t in triples]

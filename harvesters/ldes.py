@@ -23,14 +23,9 @@ from harvesters.parse import parse_dump
 from harvesters.records import Record
 from registry.errors import N_, BamboeError, FetchError
 from registry.queries import insert_data, named
+from registry.ldes import AS, LDES, PROV, RDF_TYPE, SPECIFICATION, TREE
 from registry.rdf import digest
 
-LDES = "https://w3id.org/ldes#"
-TREE = "https://w3id.org/tree#"
-AS = "https://www.w3.org/ns/activitystreams#"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SPECIFICATION = "https://w3id.org/ldes/specification"
 ACCEPT = {"Accept": "application/n-triples, text/turtle;q=0.9"}
 ACTIVITIES = frozenset({AS + "Create", AS + "Update", AS + "Delete", AS + "Remove"})
 STATE_GRAPH = "urn:bamboe:ldes-harvest"

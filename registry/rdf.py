@@ -157,11 +157,13 @@ def _xml_text(data: bytes) -> str | None:
         return None
 
 
-def serialize(triples: Iterable[ox.Triple], syntax: Syntax) -> bytes:
-    """Serialize a graph; JSON-LD is compacted with the shipped context for people to read."""
+def serialize(triples: Iterable[ox.Triple], syntax: Syntax, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialize a graph; JSON-LD is compacted with the shipped context for people to read.
+
+    `prefixes` adds to the vocabulary's own (for Turtle and the like)."""
     if syntax.key == "jsonld":
         return _compact_jsonld(triples)
-    return ox.serialize(triples, format=syntax.ox_format, prefixes=vocab.PREFIXES)
+    return ox.serialize(triples, format=syntax.ox_format, prefixes={**vocab.PREFIXES, **(prefixes or {})})
 
 
 def nquads_to_turtle(nquads: bytes) -> bytes:

@@ -55,6 +55,6 @@ def conditional(body: bytes | str, media_type: str, vary: bool = True):
     return response.make_conditional(request)
 
 
-def rdf_response(triples, media_type: str):
+def rdf_response(triples, media_type: str, prefixes: dict[str, str] | None = None):
     """Serialize a graph in the chosen syntax as a conditional response."""
-    return conditional(rdf.serialize(triples, rdf.BY_MEDIA_TYPE[media_type]), media_type)
+    return conditional(rdf.serialize(triples, rdf.BY_MEDIA_TYPE[media_type], prefixes), media_type)

@@ -17,18 +17,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint
 
-import vocab
 from harvesters.log import graph_iri
-from registry import rdf
 from registry.errors import N_, NotFound
 from registry.ldes import AS, LDES, TREE, pages, versions
 from registry.node import data_graph
-from registry.web import conditional, current_node
+from registry.web import current_node, rdf_response
 from registry.web.negotiation import RDF_TYPES, choose
 
 IMMUTABLE = "public, max-age=604800, immutable"
 OPEN = "public, max-age=10, must-revalidate"
-PREFIXES = {**vocab.PREFIXES, "ldes": LDES, "tree": TREE, "as": AS}
+PREFIXES = {"ldes": LDES, "tree": TREE, "as": AS}
 
 blueprint = Blueprint("ldes", __name__)
 
@@ -85,10 +83,7 @@ def _described(node) -> list[ox.Triple]:
 
 
 def _respond(triples: list[ox.Triple], media_type: str, cache: str):
-    syntax = rdf.BY_MEDIA_TYPE[media_type]
-    body = (ox.serialize(triples, format=syntax.ox_format, prefixes=PREFIXES) if syntax.key == "turtle"
-            else rdf.serialize(triples, syntax))
-    response = conditional(body, media_type)
+    response = rdf_response(triples, media_type, PREFIXES)
     response.headers["Cache-Control"] = cache
     return response
 

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import vocab
 from harvesters.instances import Instance
 from harvesters.texts import Text
+from registry import clock
 from registry.places import place_iri
 from registry.queries import NamedQuery, insert_data, named
 from registry.store import Store
@@ -89,7 +90,7 @@ class HarvestRun:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return clock.now()
 
 
 def record_update(store: Store, hub_base: str, instance: Instance, run: HarvestRun, stored: bool) -> str:

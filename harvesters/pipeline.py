@@ -32,6 +32,7 @@ from harvesters.scope import scope
 from harvesters.status import read_runs
 from harvesters.texts import Text
 from registry.errors import N_, BamboeError, FetchError
+from registry.ldes import versions
 from registry.queries import insert_data, named
 from registry.store import Store
 
@@ -87,7 +88,7 @@ def harvest_node(store: Store, hub_base: str, instance: Instance, options: Optio
         run.fail(Text(N_("Interne fout (%(kind)s: %(reason)s); zie het log van de hub."),
                       {"kind": type(error).__name__, "reason": str(error)}))
     finally:
-        run.ended = now()
+        run.ended = run.ended or now()
         if not stored:
             try:
                 update = record_update(store, hub_base, instance, run, stored=False)
@@ -206,9 +207,13 @@ def _apply(store, hub_base, instance, options, run, before, records, previous, c
         return False
     run.outcome = "stored"
     run.baseline = len(final) if confirmed else max(baseline, len(final))
-    also = record_update(store, hub_base, instance, run, stored=True) + " ;\n" + ldes.remember(
-        instance.id, run.stream_position)
-    with _store_lock:
+    with _store_lock, versions.numbering():
+        run.ended = now()  # the copy's time, its provenance's and its versions' (later in the log than any before)
+        also = " ;\n".join(part for part in (
+            record_update(store, hub_base, instance, run, stored=True),
+            ldes.remember(instance.id, run.stream_position),
+            versions.harvest_versions(store, graph, instance.url, final, run.ended, {
+                "run": run.iri(hub_base), "source": run.used or "", "etag": run.etag or ""})) if part)
         if patch:
             drop = named("ldes/drop_records")
             changed = [ox.NamedNode(iri) for iri in sorted(changes.updated | changes.removed)]

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from registry import rdf
 from registry.errors import N_, BamboeError, ParseError, ValidationError
+from registry.ldes import versions
 from registry.node import data_graph
 from registry.store import Store
 from registry.validation import Finding, validate
@@ -69,6 +70,7 @@ def load_files(store: Store, paths: list[Path], base_url: str) -> LoadResult:
     # One feed event for the whole load: the dataset changed, re-read it (harvesters do).
     store.replace_graph(graph, result, also=audit_record(
         "https://www.w3.org/ns/activitystreams#Update", graph, User("bamboe-load", "admin"), ""))
+    versions.catch_up(store, versions.NodeData(graph))  # the history of this load, at the audit's time
     resources = {t.subject for t in incoming if isinstance(t.subject, ox.NamedNode)}
     return LoadResult(len(paths), len(incoming), len(result), len(resources), report.warnings)
 

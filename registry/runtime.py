@@ -14,7 +14,10 @@ from registry.communities import CommunityIndex
 from registry.editing.concepts import ConceptCatalogue
 from registry.editing.service import Editor
 from registry.errors import StoreError
+from registry.history.moments import Moment
+from registry.history.states import History
 from registry.labels import Labels
+from registry.node import data_graph
 from registry.sandbox import QueryPool
 from registry.signals import SignalIndex
 from registry.store import EmbeddedStore, Store, remote_store, vocabulary
@@ -58,7 +61,14 @@ class Node:
         if self.hub:
             self.federation = FederationIndex(self.store, self.hub.view_members())
             self.hub.after_harvest.append(lambda run: self.federation.refresh_soon())
+        self.history = History(self.store, data_graph(s["base_url"]))
         self.scheduler = None
+
+    def federation_as_of(self, moment: Moment):
+        """The hub's federation as it was at `moment`, made once per moment from the version log."""
+        members = self.hub.view_members()
+        return self.history.derived(moment, "federation", lambda state: FederationIndex(
+            state, members, today=lambda: moment.day).get())
 
     def _install_vocabulary(self) -> None:
         """Give the store the shipped vocabulary the signals follow (a private graph; see store.vocabulary)."""

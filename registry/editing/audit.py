@@ -5,11 +5,11 @@ outside); the change feed and the admins' audit page read them back in order.
 """
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pyoxigraph as ox
 
+from registry import clock
 from registry.accounts import User
 from registry.queries import named
 
@@ -28,4 +28,4 @@ def audit_record(activity: str, iri: str, user: User, summary: str, when: str | 
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return clock.now().replace(microsecond=0).isoformat()

@@ -32,6 +32,7 @@ from registry.editing.privacy import personal_data
 from registry.editing.schemas import KINDS, NESTED, Begrip, Praktijk
 from registry.errors import (N_, BamboeError, Gone, InvalidInput, NotFound, PreconditionFailed,
                              PreconditionRequired)
+from registry.ldes import versions
 from registry.node import data_graph
 from registry.places import parse_place
 from registry.queries import insert_data, named
@@ -222,8 +223,13 @@ class Editor:
             update += " ;\n" + insert_data(self.graph.value, tombstones)
             update += " ;\n" + audit_record(AS + "Delete", address.iri, user, "", now)
             self.store.update(update)
+            self._record_versions()
         if self.snapshots is not None:
             self.snapshots.purge()
+
+    def _record_versions(self) -> None:
+        """Keep the history of this write: a version of each resource it changed, at the audit's time."""
+        versions.catch_up(self.store, versions.NodeData(self.graph.value))
 
     def _for_each(self, name: str, iris: list[str]) -> str:
         query = named(name)
@@ -283,6 +289,7 @@ class Editor:
         update += " ;\n" + insert_data(self.graph.value, triples)
         update += " ;\n" + audit_record(activity, address.iri, user, ", ".join(fields_changed))
         self.store.update(update)
+        self._record_versions()
         saved = self.read(address)
         saved.warnings = warnings
         return saved

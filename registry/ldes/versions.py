@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -95,7 +96,12 @@ class HarvestedCopies:
 
 
 def catch_up(store: Store, source: Source) -> int:
-    """Append a version for every resource that changed since the last catch-up; return how many."""
+    """Append a version for every resource that changed since the last catch-up; return how many.
+
+    Writers record their versions as they write (`harvest_versions` on a hub, a call
+    to this after every edit on a node), so this finds nothing to do unless a write
+    was lost between its data and its versions (a crash) or came from elsewhere.
+    """
     with _lock:
         head = store.select(named("ldes/head").text)
         row = head[0] if head else {}
@@ -111,6 +117,41 @@ def catch_up(store: Store, source: Source) -> int:
             triples += log_triples(number, kind, snapshot, digest, when)
         store.update_private(append(first, position, triples))  # the private log only: every cache stays valid
         return len({t.subject for t in triples})
+
+
+@contextmanager
+def numbering():
+    """Hold while computing versions and writing them: numbers are given out in this process."""
+    with _lock:
+        yield
+
+
+def harvest_versions(store: Store, graph: str, url: str, records: dict, when: dt.datetime,
+                     about: dict[str, str]) -> str:
+    """The update recording a stored harvest's versions of one member's copy ('' when none changed).
+
+    `records` are the copy's records after the harvest (`harvesters.records.Record`),
+    `about` the harvest's own literals (run, source, etag). A resource whose newest
+    version differs (or that has none: recorded before history was kept) gets one; a
+    resource no longer there gets a version saying so. Call inside `numbering()` and
+    apply in the same transaction as the copy, so the copy and its history never part.
+    """
+    current = {iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items() if iri.startswith(url)}
+    recorded = _recorded(store, named("ldes/newest_of_graph").bind(graph=ox.Literal(graph)))
+    head = store.select(named("ldes/head").text)
+    first = int(head[0]["count"].value) + 1 if head and head[0].get("count") is not None else 1
+    newest = head[0]["time"].value if head and head[0].get("time") is not None else None
+    stamp = _latest(when.isoformat(), newest)
+    triples = []
+    for number, (snapshot, kind, digest) in enumerate(_changes(current, recorded), start=first):
+        gone = snapshot.derived_from or graph
+        triples += log_triples(number, kind, Snapshot(snapshot.iri, snapshot.triples, digest, gone), digest, stamp,
+                               about)
+    if not triples:
+        return ""
+    query = named("ldes/append_versions")
+    text = query.bind(first=ox.Literal(str(first), datatype=ox.NamedNode(XSD + "integer")))
+    return query.bind_triples(text, "VERSIONS", triples)
 
 
 def append(first: int, position: str, triples: list[ox.Triple]) -> str:
@@ -140,16 +181,17 @@ def _changes(current: dict[str, Snapshot], recorded: dict[str, Recorded]):
         yield snapshot, kind, snapshot.digest
 
 
-def _recorded(store: Store) -> dict[str, Recorded]:
+def _recorded(store: Store, query: str | None = None) -> dict[str, Recorded]:
     newest: dict[str, Recorded] = {}
-    for row in store.select(named("ldes/latest_versions").text):
+    for row in store.select(query or named("ldes/latest_versions").text):
         number, iri = int(row["number"].value), row["resource"].value
         if iri not in newest or newest[iri].number < number:
             newest[iri] = Recorded(number, row["kind"].value, row["digest"].value)
     return newest
 
 
-def log_triples(number: int, kind: str, snapshot: Snapshot, digest: str, when: str) -> list[ox.Triple]:
+def log_triples(number: int, kind: str, snapshot: Snapshot, digest: str, when: str,
+                about: dict[str, str] | None = None) -> list[ox.Triple]:
     """A version as the private log keeps it: literals in private predicates, the content as N-Triples.
 
     Nothing of a version is visible as a community, a meeting or a link to one to
@@ -162,6 +204,7 @@ def log_triples(number: int, kind: str, snapshot: Snapshot, digest: str, when: s
             "time": ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime")), "content": ox.Literal(content)}
     if snapshot.derived_from:
         said["derivedFrom"] = ox.Literal(snapshot.derived_from)
+    said.update({name: ox.Literal(value) for name, value in (about or {}).items() if value})
     return [ox.Triple(version, ox.NamedNode(f"urn:bamboe:ldes#{name}"), value) for name, value in said.items()]
 
 

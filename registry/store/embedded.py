@@ -23,6 +23,10 @@ class EmbeddedStore(Store):
                 path=str(path),
             ) from error
 
+    def extend(self, quads) -> None:
+        """Add quads in one go, without a generation bump (for scratch stores built in memory)."""
+        self._store.bulk_extend(quads)
+
     def select(self, sparql: str) -> list[Solution]:
         solutions = self._run(sparql)
         names = [variable.value for variable in solutions.variables]

@@ -27,7 +27,5 @@ def now() -> dt.datetime:
 
 
 def today() -> dt.date:
-    """Today in the Netherlands, by the same clock."""
-    from zoneinfo import ZoneInfo
-
-    return now().astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    """Today where this process runs (as `date.today()`), by the same clock."""
+    return now().astimezone().date()

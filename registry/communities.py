@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
+from registry import clock
 from registry.description import named_node
 from registry.errors import N_, NotFound
 from registry.places import parse_place, place_iri
@@ -84,7 +85,7 @@ class CommunitySummary:
 
     iri: str
     values: dict[str, list[str]] = field(default_factory=dict)
-    today: str = field(default_factory=lambda: dt.date.today().isoformat())
+    today: str = field(default_factory=lambda: clock.today().isoformat())
     """The day the summary was made for: meetings after it are planned, not held."""
     _search_text: str | None = field(default=None, repr=False, compare=False)
 
@@ -140,7 +141,7 @@ class CommunityIndex:
     is worked out once per store generation and day, not once per request.
     """
 
-    def __init__(self, store: Store, label: Label | None = None, today: Callable[[], dt.date] = dt.date.today):
+    def __init__(self, store: Store, label: Label | None = None, today: Callable[[], dt.date] = clock.today):
         self._summaries = PerGeneration(store, lambda s: build_summaries(s, today()), extra_key=today)
         self._by_iri = PerGeneration(store, lambda _: {s.iri: s for s in self.summaries()}, extra_key=today)
         self._facets = PerGeneration(store, lambda _: facet_counts(self.summaries()), extra_key=today)
@@ -228,7 +229,7 @@ def page_of(found: Sequence[CommunitySummary], number: int, size: int = PAGE_SIZ
 
 
 def build_summaries(store: Store, today: dt.date | None = None) -> list[CommunitySummary]:
-    day = (today or dt.date.today()).isoformat()
+    day = (today or clock.today()).isoformat()
     by_iri: dict[str, CommunitySummary] = {}
     for row in store.select(named("communities/facts").text):
         iri = row["community"].value

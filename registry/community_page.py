@@ -6,6 +6,7 @@ import json
 
 import pyoxigraph as ox
 
+from registry import clock
 from registry.description import Description
 from registry.labels import Labels
 from registry.places import parse_place, place_name
@@ -27,7 +28,7 @@ def community_page(d: Description, iri: str, labels: Labels, signals: list[Signa
     shared yet: neither is shown as done.
     """
     label = lambda term: labels.label(term.value, lang)  # noqa: E731
-    today = (today or dt.date.today()).isoformat()
+    today = (today or clock.today()).isoformat()
     meetings = sorted(d.objects(iri, "lp:hasMeeting"), key=lambda m: d.text(m, "schema:startDate"), reverse=True)
     held = lambda m: d.text(m, "schema:startDate")[:10] <= today  # noqa: E731
     return {

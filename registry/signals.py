@@ -25,6 +25,7 @@ import rdflib
 from rdflib.namespace import RDFS, SH
 
 import vocab
+from registry import clock
 from registry.store import Store, vocabulary
 from registry.store.cache import PerGeneration
 
@@ -72,7 +73,7 @@ def signals() -> tuple[Signal, ...]:
 class SignalIndex:
     """Which signals apply to which community, recomputed when data or day changes."""
 
-    def __init__(self, store: Store, today: Callable[[], dt.date] = dt.date.today):
+    def __init__(self, store: Store, today: Callable[[], dt.date] = clock.today):
         self._by_community = PerGeneration(store, lambda s: compute(s, today()), extra_key=today)
 
     def for_community(self, community: str) -> list[Signal]:
@@ -85,7 +86,7 @@ class SignalIndex:
 def compute(store: Store, today: dt.date | None = None) -> dict[str, list[Signal]]:
     """Every community's signals, with the shipped vocabulary installed in the store first."""
     vocabulary.install(store)
-    today = today or dt.date.today()
+    today = today or clock.today()
     by_community: dict[str, list[Signal]] = {}
     for signal in signals():
         for row in store.select(signal.on(today)):
@@ -101,7 +102,7 @@ def for_one(triples: list[ox.Triple], community: str, today: dt.date | None = No
     any write; one API read or edit needs one, and a store this small answers every
     signal query in milliseconds whatever the size of the node.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     small = ox.Store()
     small.extend(vocabulary.quads())
     small.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)

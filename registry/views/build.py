@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
+from registry import clock
 from registry.communities import Label, search
 from registry.editing.concepts import shared_concepts
 from registry.errors import N_, BamboeError, NotFound
@@ -35,7 +36,7 @@ NO_REGION = ""
 class Context:
     federation: Federation
     label: Callable[[str], str]  # IRI -> label in the reader's language
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)
     recent: list[dict] = field(default_factory=list)  # harvest runs that changed something
     labels: Label | None = None  # (IRI, language) -> label: the search looks in Dutch and English labels
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from registry import clock
 from registry.errors import StoreError
 from registry.queries import named
 from registry.signals import Signal, signals
@@ -49,7 +50,7 @@ class GraphPart:
 class FederationIndex:
     """The federation of one store, per member graph, rebuilt in the background."""
 
-    def __init__(self, store: Store, members: list[Member], today: Callable[[], dt.date] = dt.date.today,
+    def __init__(self, store: Store, members: list[Member], today: Callable[[], dt.date] = clock.today,
                  check_every_s: float | None = None):
         self.store, self.members, self.today = store, members, today
         self.check_every_s = store.state_ttl if check_every_s is None else check_every_s

@@ -18,6 +18,7 @@ import re
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 
+from registry import clock
 from registry.editing.forms import (NESTED_FORMS, Parsed, changed_fields, community_form_to_json,
                                     community_json_to_form, form_id, form_position, nested_form_to_json,
                                     nested_json_to_form, summary_fields)
@@ -350,7 +351,7 @@ def _options(node) -> dict:
 
 def _meeting_facts(editor, address) -> dict:
     """'Last meeting 9 weeks ago' and the next planned one, for the editor's eye."""
-    today = dt.date.today()
+    today = clock.today()
     dates = sorted(dt.date.fromisoformat(d[:10]) for d in editor.children(address.iri)["bijeenkomsten"]
                    if re.match(r"^\d{4}-\d{2}-\d{2}", d))
     past = [d for d in dates if d <= today]

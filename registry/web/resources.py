@@ -9,7 +9,6 @@ language switch), so nothing of one visitor reaches another.
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +19,7 @@ from flask import Blueprint, current_app, g, get_template_attribute, jsonify, re
 from markupsafe import Markup
 
 import vocab
-from registry import communities, minted, node as node_description, rdf
+from registry import clock, communities, minted, node as node_description, rdf
 from registry.community_page import community_page, schema_org
 from registry.description import Description
 from registry.errors import N_, BamboeError, Gone, NotFound
@@ -65,7 +64,7 @@ def _keep_what_pages_show(state) -> None:
 
 def _kept(store, make, size: int):
     """`make`, remembering its `size` most recent answers until the store changes or the day turns."""
-    current = PerGeneration(store, lambda _: lru_cache(maxsize=size)(make), extra_key=dt.date.today)
+    current = PerGeneration(store, lambda _: lru_cache(maxsize=size)(make), extra_key=clock.today)
     return lambda *key: current.get()(*key)
 
 
@@ -88,7 +87,7 @@ def root(ext: str | None = None):
     if node.federation is not None:
         lang = g.get("lang", "nl")
         views = build.directory(build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang)))
-    happened = node_description.happened(node.store, dt.date.today())  # planned meetings are not counted as held
+    happened = node_description.happened(node.store, clock.today())  # planned meetings are not counted as held
     html = render_template("home.html", counts=happened, communities=recent, labels=node.labels, views=views)
     return conditional(html, HTML)
 

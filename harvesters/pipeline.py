@@ -212,7 +212,7 @@ def _apply(store, hub_base, instance, options, run, before, records, previous, c
         also = " ;\n".join(part for part in (
             record_update(store, hub_base, instance, run, stored=True),
             ldes.remember(instance.id, run.stream_position),
-            versions.harvest_versions(store, graph, instance.url, final, run.ended, {
+            versions.harvest_versions(store, graph, final, run.ended, {
                 "run": run.iri(hub_base), "source": run.used or "", "etag": run.etag or ""})) if part)
         if patch:
             drop = named("ldes/drop_records")

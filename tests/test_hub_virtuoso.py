@@ -114,3 +114,24 @@ def test_a_second_web_app_on_the_same_store_follows_the_harvest(hubs):
     page = client.get("/overzicht", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert all(name in html.unescape(page.get_data(as_text=True)) for name in harvested)
+
+
+def test_the_history_on_virtuoso_equals_the_one_on_oxigraph(hubs):
+    """The harvest recorded the same versions in both stores, and the state as of now is the copy itself."""
+    from registry import clock
+    from registry.history.moments import Moment
+    from registry.history.states import state_quads, token
+
+    moment = Moment(clock.now(), clock.today())
+    states = {}
+    for name in ("oxigraph", "virtuoso"):
+        store = hubs["apps"][name].extensions["bamboe"].store
+        assert token(store).count > 20
+        state = ox.Dataset(state_quads(store, moment, HUB + "graph"))
+        copy = ox.Dataset(ox.parse(store.dump([graph_iri(HUB, node_id) for node_id in NODES]),
+                                   format=ox.RdfFormat.N_QUADS))
+        for dataset in (state, copy):
+            dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+        assert state == copy, name
+        states[name] = state
+    assert states["virtuoso"] == states["oxigraph"]

@@ -126,9 +126,9 @@ def communities(url: str) -> set[str]:
 
 
 def hub_copy(hub, source) -> dict[str, str]:
-    """The records of the hub's copy of the node, as its dump has them."""
+    """The records of the hub's copy of the node, as its dump has them (the wijk the node describes too)."""
     quads = ox.parse(requests.get(hub.url + "dump.nq", timeout=30).content, format=ox.RdfFormat.N_QUADS)
-    return digests((q.triple for q in quads if q.graph_name.value == graph_iri(hub.url, "dhl")), under=source.url)
+    return digests(q.triple for q in quads if q.graph_name.value == graph_iri(hub.url, "dhl"))
 
 
 def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:

@@ -53,8 +53,9 @@ class Source(Protocol):
     def position(self, store: Store) -> tuple[str, str | None]:
         """A text that changes whenever the data may have, and the time of the newest change (if known)."""
 
-    def snapshots(self, store: Store) -> dict[str, Snapshot]:
-        """Every resource as it is now, by IRI."""
+    def compared(self, store: Store) -> list[tuple[dict[str, "Snapshot"], dict[str, "Recorded"], str | None]]:
+        """Per graph: every resource as it is now (by IRI), its newest recorded version, and the graph
+        (None on a node, whose versions name no graph)."""
 
 
 class NodeData:
@@ -69,9 +70,9 @@ class NodeData:
             return "audit:0", None
         return f"audit:{rows[0]['sequence'].value}", rows[0]["time"].value
 
-    def snapshots(self, store: Store) -> dict[str, Snapshot]:
+    def compared(self, store: Store) -> list[tuple[dict[str, Snapshot], dict[str, Recorded], str | None]]:
         records, _ = split(store.graph_triples(self.data_graph))
-        return {iri: Snapshot(iri, r.triples, r.digest) for iri, r in records.items()}
+        return [({iri: Snapshot(iri, r.triples, r.digest) for iri, r in records.items()}, _recorded(store), None)]
 
 
 class HarvestedCopies:
@@ -86,13 +87,14 @@ class HarvestedCopies:
         newest = max((row["time"].value for row in rows), default=None, key=dt.datetime.fromisoformat)
         return "copies:" + hashlib.sha256("\n".join(stored).encode()).hexdigest()[:32], newest
 
-    def snapshots(self, store: Store) -> dict[str, Snapshot]:
-        found: dict[str, Snapshot] = {}
-        for graph, url in self.copies:
+    def compared(self, store: Store) -> list[tuple[dict[str, Snapshot], dict[str, Recorded], str | None]]:
+        """Per member graph: two members may describe one resource (a wijk), each keeps its own versions."""
+        pairs = []
+        for graph, _url in self.copies:
             records, _ = split(store.graph_triples(graph))
-            found.update({iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items()
-                          if url and iri.startswith(url)})  # a wijk a node names is not that node's to version
-        return found
+            pairs.append(({iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items()},
+                          _recorded(store, named("ldes/newest_of_graph").bind(graph=ox.Literal(graph))), graph))
+        return pairs
 
 
 def catch_up(store: Store, source: Source) -> int:
@@ -112,7 +114,8 @@ def catch_up(store: Store, source: Source) -> int:
         newest = row["time"].value if row.get("time") is not None else None
         when = _latest(changed_at, newest)
         triples = []
-        changes = _changes(source.snapshots(store), _recorded(store))
+        changes = [change for current, recorded, graph in source.compared(store)
+                   for change in _changes(current, recorded, graph)]
         for number, (snapshot, kind, digest) in enumerate(changes, start=first):
             triples += log_triples(number, kind, snapshot, digest, when)
         store.update_private(append(first, position, triples))  # the private log only: every cache stays valid
@@ -126,27 +129,26 @@ def numbering():
         yield
 
 
-def harvest_versions(store: Store, graph: str, url: str, records: dict, when: dt.datetime,
+def harvest_versions(store: Store, graph: str, records: dict, when: dt.datetime,
                      about: dict[str, str]) -> str:
     """The update recording a stored harvest's versions of one member's copy ('' when none changed).
 
-    `records` are the copy's records after the harvest (`harvesters.records.Record`),
+    Every record of the copy is versioned, a wijk the node describes too: the views
+    of a past day need its name. `records` are the copy's records after the harvest (`harvesters.records.Record`),
     `about` the harvest's own literals (run, source, etag). A resource whose newest
     version differs (or that has none: recorded before history was kept) gets one; a
     resource no longer there gets a version saying so. Call inside `numbering()` and
     apply in the same transaction as the copy, so the copy and its history never part.
     """
-    current = {iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items() if iri.startswith(url)}
+    current = {iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items()}
     recorded = _recorded(store, named("ldes/newest_of_graph").bind(graph=ox.Literal(graph)))
     head = store.select(named("ldes/head").text)
     first = int(head[0]["count"].value) + 1 if head and head[0].get("count") is not None else 1
     newest = head[0]["time"].value if head and head[0].get("time") is not None else None
     stamp = _latest(when.isoformat(), newest)
     triples = []
-    for number, (snapshot, kind, digest) in enumerate(_changes(current, recorded), start=first):
-        gone = snapshot.derived_from or graph
-        triples += log_triples(number, kind, Snapshot(snapshot.iri, snapshot.triples, digest, gone), digest, stamp,
-                               about)
+    for number, (snapshot, kind, digest) in enumerate(_changes(current, recorded, graph), start=first):
+        triples += log_triples(number, kind, snapshot, digest, stamp, about)
     if not triples:
         return ""
     query = named("ldes/append_versions")
@@ -165,13 +167,13 @@ def append(first: int, position: str, triples: list[ox.Triple]) -> str:
     return query.bind_triples(text, "VERSIONS", triples)
 
 
-def _changes(current: dict[str, Snapshot], recorded: dict[str, Recorded]):
+def _changes(current: dict[str, Snapshot], recorded: dict[str, Recorded], graph: str | None = None):
     """(snapshot, kind, digest) for every resource whose newest version no longer matches, in IRI order."""
     for iri in sorted(current.keys() | recorded.keys()):
         snapshot, last = current.get(iri), recorded.get(iri)
         if snapshot is None:
             if last.digest != GONE:
-                yield Snapshot(iri, (), GONE), KINDS[2], GONE
+                yield Snapshot(iri, (), GONE, graph), KINDS[2], GONE
             continue
         if last is not None and last.digest == snapshot.digest:
             continue

@@ -16,6 +16,7 @@ from registry import clock
 from registry.communities import Label, search
 from registry.editing.concepts import shared_concepts
 from registry.errors import N_, BamboeError, NotFound
+from registry.history.moments import Moment
 from registry.places import is_cbs_code, place_iri
 from registry.views import reflection
 from registry.views.federation import Community, Federation
@@ -39,17 +40,25 @@ class Context:
     today: dt.date = field(default_factory=clock.today)
     recent: list[dict] = field(default_factory=list)  # harvest runs that changed something
     labels: Label | None = None  # (IRI, language) -> label: the search looks in Dutch and English labels
+    op: str = ""
+    """The day (`2026-03-01`) of an as-of view (`?op=`), kept in every link it makes; '' for today."""
+    moment: Moment | None = None  # the moment `federation` is as of (None: the current one)
+
+    def url(self, kind: str, key: str = "", filters: dict | None = None) -> str:
+        """A view's URL as linked from this one: on the same day."""
+        return view_url(kind, key, filters, self.op)
 
     def search_label(self, iri: str, lang: str) -> str:
         return self.labels(iri, lang) if self.labels else self.label(iri)
 
 
-def view_url(kind: str, key: str = "", filters: dict | None = None) -> str:
-    """The stable URL of a view: its path and its non-empty filters, in a fixed order."""
+def view_url(kind: str, key: str = "", filters: dict | None = None, op: str = "") -> str:
+    """The stable URL of a view: its path, its non-empty filters in a fixed order, and its day."""
     path = {"landelijk": "/overzicht", "regio": f"/overzicht/regio/{key}", "gemeente": f"/overzicht/gemeente/{key}",
             "wijk": f"/overzicht/wijk/{key}", "praktijk": "/overzicht/praktijk"}[kind]
     query = [("iri", key)] if kind == "praktijk" else []
     query += [(name, (filters or {}).get(name)) for name in FILTERS if (filters or {}).get(name)]
+    query += [("op", op)] if op else []
     return path + ("?" + urlencode(query) if query else "")
 
 
@@ -80,10 +89,10 @@ def directory(ctx: Context) -> dict:
     fed = ctx.federation
     regions, gemeenten, wijken = _tally(fed.communities)
     return {
-        "national": _area("landelijk", "", "Landelijk overzicht", len(fed.communities), {}),
-        "regions": [_area("regio", r.id, r.name, regions[r.id], {}) for r in fed.regions],
-        "gemeenten": [_area("gemeente", code, ctx.label(place_iri(code)), n, {}) for code, n in sorted(gemeenten.items())],
-        "wijken": [_area("wijk", code, _wijk_label(ctx, code), n, {}) for code, n in sorted(wijken.items())],
+        "national": _area(ctx, "landelijk", "", "Landelijk overzicht", len(fed.communities), {}),
+        "regions": [_area(ctx, "regio", r.id, r.name, regions[r.id], {}) for r in fed.regions],
+        "gemeenten": [_area(ctx, "gemeente", code, ctx.label(place_iri(code)), n, {}) for code, n in sorted(gemeenten.items())],
+        "wijken": [_area(ctx, "wijk", code, _wijk_label(ctx, code), n, {}) for code, n in sorted(wijken.items())],
     }
 
 
@@ -104,12 +113,12 @@ def national(ctx: Context, filters: dict, page: int | None = None) -> dict:
     view = _view(ctx, "landelijk", "", "Landelijk overzicht", filters, [("all", found)], page)
     view["map_counts"] = _tally(found)[1]
     per_region = _tally(found)[0]
-    view["down"] = [_area("regio", r.id, r.name, per_region[r.id], filters) for r in regions]
+    view["down"] = [_area(ctx, "regio", r.id, r.name, per_region[r.id], filters) for r in regions]
     view["matrix"] = _matrix(ctx, found, regions)
     view["region_names"] = {r.id: r.name for r in regions}
     for theme in view["matrix"]["themes"]:
         view["labels"].setdefault(theme, ctx.label(theme))
-    view["empty_regions"] = [{"id": r.id, "name": r.name, "url": view_url("regio", r.id)}
+    view["empty_regions"] = [{"id": r.id, "name": r.name, "url": ctx.url("regio", r.id)}
                              for r in regions if not per_region[r.id]]
     view["themes_nowhere"] = [{"iri": theme, "label": ctx.label(theme)}
                               for theme in view["matrix"]["themes"] if not any(view["matrix"]["cells"][theme].values())]
@@ -119,10 +128,7 @@ def national(ctx: Context, filters: dict, page: int | None = None) -> dict:
 
 def regional(ctx: Context, member_id: str, filters: dict, page: int | None = None) -> dict:
     fed = ctx.federation
-    member = fed.members.get(member_id)
-    if member is None:
-        raise NotFound(N_("Geen Werkplaats %(member)r in deze federatie; bekend zijn: %(known)s."),
-                       member=member_id, known=", ".join(fed.members))
+    member = _member(fed, member_id)
     area = {code for code in member.area if code.startswith("GM")}
     mine = [c for c in fed.communities if member_id in {s.node for s in c.sources}]
     own = select(ctx, mine, filters)
@@ -138,11 +144,11 @@ def regional(ctx: Context, member_id: str, filters: dict, page: int | None = Non
     view = _view(ctx, "regio", member_id, member.name, filters,
                  [("own", own), ("area", nearby), ("national", national_ones)], page)
     view["member"] = {"id": member.id, "name": member.name, "level": member.level, "area": list(member.area)}
-    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)]
+    view["up"] = [_area(ctx, "landelijk", "", "Landelijk overzicht", None, filters)]
     per_gemeente = _tally(own + nearby)[1]
     view["map_counts"] = per_gemeente
     codes = sorted(area | {code for c in own for code in c.gemeenten})
-    view["down"] = [_area("gemeente", code, ctx.label(place_iri(code)), per_gemeente[code], filters) for code in codes]
+    view["down"] = [_area(ctx, "gemeente", code, ctx.label(place_iri(code)), per_gemeente[code], filters) for code in codes]
     return view
 
 
@@ -151,10 +157,10 @@ def municipal(ctx: Context, code: str, filters: dict, page: int | None = None) -
     fed = ctx.federation
     found = select(ctx, [c for c in fed.communities if code in c.gemeenten], filters)
     view = _view(ctx, "gemeente", code, ctx.label(place_iri(code)), filters, [("all", found)], page)
-    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
-        _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
+    view["up"] = [_area(ctx, "landelijk", "", "Landelijk overzicht", None, filters)] + [
+        _area(ctx, "regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(code)]
     per_wijk = _tally(found)[2]
-    view["down"] = [_area("wijk", w, _wijk_label(ctx, w), n, filters) for w, n in sorted(per_wijk.items())]
+    view["down"] = [_area(ctx, "wijk", w, _wijk_label(ctx, w), n, filters) for w, n in sorted(per_wijk.items())]
     return view
 
 
@@ -164,9 +170,9 @@ def neighbourhood(ctx: Context, code: str, filters: dict, page: int | None = Non
     gemeente = "GM" + code[2:6]
     found = select(ctx, [c for c in fed.communities if code in c.wijken], filters)
     view = _view(ctx, "wijk", code, _wijk_label(ctx, code), filters, [("all", found)], page)
-    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, filters)] + [
-        _area("regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(gemeente)] + [
-        _area("gemeente", gemeente, ctx.label(place_iri(gemeente)), None, filters)]
+    view["up"] = [_area(ctx, "landelijk", "", "Landelijk overzicht", None, filters)] + [
+        _area(ctx, "regio", r.id, r.name, None, filters) for r in fed.regions_of_gemeente(gemeente)] + [
+        _area(ctx, "gemeente", gemeente, ctx.label(place_iri(gemeente)), None, filters)]
     for section in view["sections"]:
         for entry in section["communities"]:
             wider = links(fed, fed.get(entry["iri"]), wider_only=True).wider
@@ -185,10 +191,10 @@ def community(ctx: Context, iri: str, page: int | None = None) -> dict:
     view["community"] = view["sections"][0]["communities"][0]
     view["links"] = {direction: [_link(ctx, link) for link in getattr(connected, direction)]
                      for direction in ("wider", "narrower", "nearby")}
-    view["up"] = [_area("landelijk", "", "Landelijk overzicht", None, {})]
-    view["up"] += [_area("regio", r, fed.members[r].name, None, {}) for r in found.regions]
-    view["up"] += [_area("gemeente", g, ctx.label(place_iri(g)), None, {}) for g in found.gemeenten]
-    view["up"] += [_area("wijk", w, _wijk_label(ctx, w), None, {}) for w in found.wijken]
+    view["up"] = [_area(ctx, "landelijk", "", "Landelijk overzicht", None, {})]
+    view["up"] += [_area(ctx, "regio", r, fed.members[r].name, None, {}) for r in found.regions]
+    view["up"] += [_area(ctx, "gemeente", g, ctx.label(place_iri(g)), None, {}) for g in found.gemeenten]
+    view["up"] += [_area(ctx, "wijk", w, _wijk_label(ctx, w), None, {}) for w in found.wijken]
     for link in connected.wider + connected.narrower + connected.nearby:
         _collect_labels(ctx, view["labels"], link.community)
     return view
@@ -214,7 +220,7 @@ def _view(ctx: Context, kind: str, key: str, title: str, filters: dict, sections
                 labels.setdefault(row["value"], row["label"])
     return {
         "view": kind, "id": key, "title": title,
-        "url": view_url(kind, key, filters), "filters": filters,
+        "url": ctx.url(kind, key, filters), "filters": filters, "op": ctx.op or None,
         "count": len(everyone),
         "page": {"number": page or 1, "size": PAGE_SIZE if page else None, "pages": pages if page else 1},
         "sections": [{"key": name, "total": len(all_found), "communities": [_entry(ctx, c) for c in found]}
@@ -228,11 +234,11 @@ def _view(ctx: Context, kind: str, key: str, title: str, filters: dict, sections
 
 
 def _entry(ctx: Context, c: Community) -> dict:
-    areas = [_area("regio", r, ctx.federation.members[r].name, None, {}) for r in c.regions]
-    areas += [_area("gemeente", code, ctx.label(place_iri(code)), None, {}) for code in c.gemeenten]
-    areas += [_area("wijk", code, _wijk_label(ctx, code), None, {}) for code in c.wijken]
+    areas = [_area(ctx, "regio", r, ctx.federation.members[r].name, None, {}) for r in c.regions]
+    areas += [_area(ctx, "gemeente", code, ctx.label(place_iri(code)), None, {}) for code in c.gemeenten]
+    areas += [_area(ctx, "wijk", code, _wijk_label(ctx, code), None, {}) for code in c.wijken]
     return {
-        "iri": c.iri, "name": c.name, "url": view_url("praktijk", c.iri), "level": c.level,
+        "iri": c.iri, "name": c.name, "url": ctx.url("praktijk", c.iri), "level": c.level,
         "themes": c.all("theme"), "kinds": c.all("kind"), "status": c.all("status"),
         "places": c.all("place"), "gemeenten": list(c.gemeenten), "wijken": list(c.wijken),
         "regions": list(c.regions), "partners": c.all("partner"), "part_of": c.all("part_of"),
@@ -248,7 +254,7 @@ def _link(ctx: Context, link: Link) -> dict:
         url = link.iri if link.iri.startswith(("http://", "https://")) else ""
         return {"iri": link.iri, "name": link.iri, "url": url, "level": "", "why": link.why, "harvested": False}
     other = link.community
-    return {"iri": other.iri, "name": other.name, "url": view_url("praktijk", other.iri), "level": other.level,
+    return {"iri": other.iri, "name": other.name, "url": ctx.url("praktijk", other.iri), "level": other.level,
             "themes": other.all("theme"), "gemeenten": list(other.gemeenten), "why": link.why, "harvested": True,
             "nodes": [s.node for s in other.sources]}
 
@@ -289,8 +295,35 @@ def _collect_labels(ctx: Context, labels: dict, community: Community | None) -> 
             labels.setdefault(iri, ctx.label(iri))
 
 
-def _area(kind: str, key: str, title: str, count: int | None, filters: dict) -> dict:
-    return {"view": kind, "id": key, "title": title, "url": view_url(kind, key, filters), "count": count}
+def area(ctx: Context, kind: str, key: str = "") -> dict:
+    """A view's area (kind, id, title, URL) without making the view: what a change page is about."""
+    if kind == "regio":
+        return _area(ctx, kind, key, _member(ctx.federation, key).name, None, {})
+    if kind == "gemeente":
+        code = _code(key, "GM")
+        return _area(ctx, kind, code, ctx.label(place_iri(code)), None, {})
+    if kind == "wijk":
+        code = _code(key, "WK")
+        return _area(ctx, kind, code, _wijk_label(ctx, code), None, {})
+    return _area(ctx, "landelijk", "", "Landelijk overzicht", None, {})
+
+
+def changes_url(kind: str, key: str = "", van: str = "", tot: str = "") -> str:
+    """The change page of a view: its path with `/veranderd`, and the two days compared."""
+    path = view_url(kind, key).partition("?")[0].rstrip("/") + "/veranderd"
+    return with_params(path, van=van, tot=tot)
+
+
+def _member(fed: Federation, member_id: str):
+    member = fed.members.get(member_id)
+    if member is None:
+        raise NotFound(N_("Geen Werkplaats %(member)r in deze federatie; bekend zijn: %(known)s."),
+                       member=member_id, known=", ".join(fed.members))
+    return member
+
+
+def _area(ctx: Context, kind: str, key: str, title: str, count: int | None, filters: dict) -> dict:
+    return {"view": kind, "id": key, "title": title, "url": ctx.url(kind, key, filters), "count": count}
 
 
 def _code(code: str, prefix: str) -> str:

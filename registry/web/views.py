@@ -8,31 +8,48 @@
   too (name, question, description, theme and place labels; `communities.search`).
 - Representation by `?format=html|json|csv|ttl|jsonld|nt|rdf` or by Accept; CSV lists
   by `?lijst=praktijken|tellingen|reflectie|bijeenkomsten|verbanden`.
+- `?op=2026-03-01` on any view: the landscape as it was that day, made from the version
+  log (`node.federation_as_of`); every link the view makes keeps `op`.
+- `.../veranderd?van=…&tot=…` after any area view: what changed between two days
+  (`history.changes`), as HTML, JSON, CSV or Atom (`?format=atom`).
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 
 from harvesters.status import read_runs
+from registry import clock
 from registry.communities import page_neighbours
 from registry.errors import N_, BamboeError, NotAcceptable, NotFound
 from registry.geo.choropleth import gemeente_map
+from registry.history import resource_history
+from registry.history.moments import AMSTERDAM, DATE, BadMoment, Moment, end_of, parse_moment
 from registry.places import place_name
+from registry.queries import named
 from registry.store.cache import PerGeneration
-from registry.views import build, formats
+from registry.views import build, changed, formats
 from registry.web import conditional, current_node, rdf_response
 from registry.web.csv_download import csv_response
 from registry.web.negotiation import EXTENSIONS, HTML, RDF_TYPES, prefers_html
 
 blueprint = Blueprint("views", __name__)
-JSON, CSV = "application/json", "text/csv"
+JSON, CSV, ATOM = "application/json", "text/csv", "application/atom+xml"
 OFFERED = [HTML, JSON, CSV, *RDF_TYPES]
 ALL = "alle"
 """`pagina=alle`: the whole view as one JSON download."""
 FORMATS = {"html": HTML, "json": JSON, "csv": CSV, **{k: v for k, v in EXTENSIONS.items() if v in RDF_TYPES}}
+CHANGE_FORMATS = {"html": HTML, "json": JSON, "csv": CSV, "atom": ATOM}
+DEFAULT_MONTHS = 3
+"""A change page without `van` looks back this many months from `tot`."""
+CHANGE_KINDS = {
+    "started": _l("Nieuw gestart"), "ended": _l("Gestopt"), "level": _l("Ander niveau"),
+    "theme": _l("Ander thema"), "perspective_gained": _l("Perspectief erbij"),
+    "perspective_lost": _l("Perspectief weg"),
+}
 
 
 blueprint.add_app_template_global(build.with_params, "with_params")
@@ -63,6 +80,26 @@ def neighbourhood(code: str):
     return _respond(build.neighbourhood, code)
 
 
+@blueprint.get("/overzicht/veranderd")
+def national_changes():
+    return _changes("landelijk")
+
+
+@blueprint.get("/overzicht/regio/<member_id>/veranderd")
+def regional_changes(member_id: str):
+    return _changes("regio", member_id)
+
+
+@blueprint.get("/overzicht/gemeente/<code>/veranderd")
+def municipal_changes(code: str):
+    return _changes("gemeente", code)
+
+
+@blueprint.get("/overzicht/wijk/<code>/veranderd")
+def neighbourhood_changes(code: str):
+    return _changes("wijk", code)
+
+
 @blueprint.get("/overzicht/praktijk")
 def community():
     iri = request.args.get("iri", "").strip()
@@ -75,12 +112,55 @@ def _community_view(ctx: build.Context, iri: str, filters: dict, page: int | Non
     return build.community(ctx, iri, page)
 
 
-def _context() -> build.Context:
+def _hub_node():
     node = current_node()
     if node.federation is None:
         raise NotFound(N_("Deze node is geen hub: er zijn geen overzichten."))
+    return node
+
+
+def _context(moment: Moment | None = None, op: str = "") -> build.Context:
+    """The views' context: today's federation, or the one as of `moment` (`op` is how links name it)."""
+    node = _hub_node()
     lang = g.get("lang", "nl")
-    return build.Context(node.federation.get(), lambda iri: node.labels.label(iri, lang), labels=node.labels.label)
+    label = lambda iri: node.labels.label(iri, lang)  # noqa: E731
+    if moment is None:
+        return build.Context(node.federation.get(), label, labels=node.labels.label)
+    return build.Context(node.federation_as_of(moment), label, today=moment.day, labels=node.labels.label,
+                         op=op, moment=moment)
+
+
+def _asked_moment(name: str = "op") -> tuple[Moment | None, str]:
+    """The moment a parameter asks for, and how links repeat it (a date as given, else UTC); none when empty."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None, ""
+    moment = parse_moment(text, name)
+    return moment, moment.label if DATE.fullmatch(text) else moment.text
+
+
+def _views_cache(ctx: build.Context) -> "ViewCache":
+    """Today's views share one cache; an as-of day's live with its state (and go when it goes)."""
+    if ctx.moment is None:
+        return current_app.extensions.setdefault("bamboe_views", ViewCache())
+    return _hub_node().history.derived(ctx.moment, "views", lambda state: ViewCache())
+
+
+def _as_of(ctx: build.Context) -> dict | None:
+    """What the banner of an as-of page says: its day, and when history begins if that is later."""
+    if not ctx.op:
+        return None
+    return {"op": ctx.op, "day": ctx.today.isoformat(), "today_url": build.with_params(request.full_path, op=""),
+            "begins": _history_begins(ctx.moment)}
+
+
+def _history_begins(moment: Moment) -> str | None:
+    """When the version log begins, if `moment` lies before it (nothing is known then); else None."""
+    first = _hub_node().history.begins()
+    if first is None:
+        return clock.now().astimezone(AMSTERDAM).date().isoformat()
+    begins = dt.datetime.fromisoformat(first.replace("Z", "+00:00"))
+    return begins.astimezone(AMSTERDAM).date().isoformat() if moment.at < begins else None
 
 
 class ViewCache:
@@ -104,19 +184,27 @@ class ViewCache:
         return found
 
 
-def _view(make, key: str | None, page: int | None, recent: bool) -> dict:
-    """A view's data, made once per federation index, language, filters, page and day.
+def _view(ctx: build.Context, make, key: str | None, page: int | None, recent: bool) -> dict:
+    """A view's data, made once per federation index, language, filters, page, day and moment.
 
     The harvest news of the national view changes with every harvest, the index only
     when data did: it is added to a copy, so a harvest that changed nothing keeps the cache.
+    An as-of view shows no harvest news: it is about that day, not about the harvests since.
     """
-    ctx = _context()
     filters = build.read_filters(request.args)
-    cache_key = (make, key, tuple(sorted(filters.items())), g.get("lang", "nl"), page, ctx.today)
-    cache = current_app.extensions.setdefault("bamboe_views", ViewCache())
-    view = cache.get(ctx.federation, cache_key,
-                     lambda: make(ctx, filters, page) if key is None else make(ctx, key, filters, page))
-    return {**view, "recent": _recent_changes(current_node())} if recent else view
+    cache_key = (make, key, tuple(sorted(filters.items())), g.get("lang", "nl"), page, ctx.today, ctx.op)
+    view = _views_cache(ctx).get(ctx.federation, cache_key,
+                                 lambda: make(ctx, filters, page) if key is None else make(ctx, key, filters, page))
+    return {**view, "recent": _recent_changes(current_node())} if recent and not ctx.op else view
+
+
+def _with_history(ctx: build.Context, view: dict) -> dict:
+    """A community view with its versions ("geschiedenis"), read per request: the log moves with every harvest."""
+    members = {member.graph: member.name for member in ctx.federation.members.values()}
+    until = ctx.moment.at if ctx.moment else None
+    found = resource_history.history(_hub_node().store, [s["iri"] for s in view["community"]["sources"]],
+                                     ctx.label, members, until)
+    return {**view, "geschiedenis": found}
 
 
 def _recent_changes(node) -> list[dict]:
@@ -144,27 +232,108 @@ def _respond(make, key: str | None = None, recent: bool = False):
     media_type = _choose()
     whole = media_type not in (HTML, JSON) or (media_type == JSON and request.args.get("pagina") == ALL)
     page = None if whole else _page_number()
-    view = _view(make, key, page, recent)
+    ctx = _context(*_asked_moment())
+    view = _view(ctx, make, key, page, recent)
+    if view["view"] == "praktijk" and media_type in (HTML, JSON):
+        view = _with_history(ctx, view)
     if media_type == JSON:
         response = conditional(jsonify(view).get_data(), JSON)
         if page is None:
-            name = "-".join(p for p in (view["view"], _safe(view["id"]) if view["view"] != "praktijk" else "") if p)
-            response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
+            response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(view)}.json"'
         return _with_page_links(response, view)
     if media_type == CSV:
         which = request.args.get("lijst", formats.LISTS[0])
         if which not in formats.LISTS:
             raise UnknownList(N_("Geen lijst %(name)r; kies uit %(choices)s."), name=which,
                               choices=", ".join(formats.LISTS))
-        name = "-".join(part for part in (view["view"], _safe(view["id"]) if view["view"] != "praktijk" else "", which) if part)
-        return csv_response(*formats.csv_table(view, which), f"{name}.csv")
+        return csv_response(*formats.csv_table(view, which), f"{_file_name(view, which)}.csv")
     if media_type != HTML:
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
-    cache = current_app.extensions["bamboe_views"]
-    drawn = cache.get(current_node().federation.get(), ("map", view["url"], g.get("lang", "nl")),
-                      lambda: _gemeente_map(view))
+    drawn = _views_cache(ctx).get(ctx.federation, ("map", view["url"], g.get("lang", "nl")),
+                                  lambda: _gemeente_map(ctx, view))
     return _with_page_links(conditional(render_template(
-        "views/view.html", view=view, gemeente_map=drawn, page=page, page_size=build.PAGE_SIZE), HTML), view)
+        "views/view.html", view=view, gemeente_map=drawn, page=page, page_size=build.PAGE_SIZE,
+        as_of=_as_of(ctx), changes_url=_changes_link(view, ctx)), HTML), view)
+
+
+def _file_name(view: dict, *more: str) -> str:
+    """A download's name: the view, its area, what list, and the day of an as-of view."""
+    parts = (view["view"], _safe(view["id"]) if view["view"] != "praktijk" else "", *more, _safe(view.get("op") or ""))
+    return "-".join(part for part in parts if part)
+
+
+def _changes_link(view: dict, ctx: build.Context) -> str:
+    """The view's change page, ending on the view's day; none for a community's view."""
+    if view["view"] == "praktijk":
+        return ""
+    return build.changes_url(view["view"], view["id"], tot=ctx.op)
+
+
+def _changes(kind: str, key: str = ""):
+    """A view's change page: what changed in its area between the days `van` and `tot`."""
+    media_type = _choose(CHANGE_FORMATS)
+    node = _hub_node()
+    van, tot, today = _window()
+    ctx = _context(tot, "" if today else tot.label)
+    area = build.area(ctx, kind, key)
+    cache_key = ("changes", kind, area["id"], van.text, g.get("lang", "nl"))
+    made = _views_cache(ctx).get(ctx.federation, cache_key, lambda: changed.page(
+        ctx, node.federation_as_of(van), area, van.label, tot.label, today))
+    base = f"veranderd-{_safe(area['id'])}-" if area["id"] else "veranderd-"
+    name = f"{base}{made['van']}-{made['tot']}"
+    if media_type == JSON:
+        return conditional(jsonify(made).get_data(), JSON)
+    if media_type == CSV:
+        return csv_response(*changed.csv_table(made), f"{name}.csv")
+    if media_type == ATOM:
+        return conditional(changed.atom(made, node.settings["base_url"], _feed_words(made, node), _updated(tot)),
+                           ATOM)
+    return conditional(render_template("views/changes.html", changed=made, kinds=CHANGE_KINDS,
+                                       begins=_history_begins(van), today=today), HTML)
+
+
+def _window() -> tuple[Moment, Moment, bool]:
+    """The two days a change page compares: `tot` (default today) and `van` (default three months before)."""
+    tot, _ = _asked_moment("tot")
+    today = tot is None or tot.day == clock.now().astimezone(AMSTERDAM).date()
+    tot = tot or end_of(clock.now().astimezone(AMSTERDAM).date())
+    van, _ = _asked_moment("van")
+    van = van or end_of(months_before(tot.day, DEFAULT_MONTHS))
+    if van.at > tot.at:
+        raise BadMoment(N_("van=%(van)s ligt na tot=%(tot)s: kies een begin vóór het eind."),
+                        van=van.label, tot=tot.label)
+    return van, tot, today
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier (the month's last day when it is shorter: 31 May -> 28 Feb)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for candidate in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, min(day.day, 28))
+
+
+def _updated(tot: Moment) -> dt.datetime:
+    """The feed's `updated`: the newest version recorded by `tot` (stable until the log moves)."""
+    rows = _hub_node().store.select(named("ldes/head").text)
+    newest = rows[0].get("time") if rows else None
+    if newest is None:
+        return tot.at
+    return min(tot.at, dt.datetime.fromisoformat(newest.value.replace("Z", "+00:00")))
+
+
+def _feed_words(made: dict, node) -> dict:
+    """The feed's words in the page's language."""
+    area = area_title(made["area"])
+    return {"title": gettext("Wat is er veranderd in %(area)s tussen %(van)s en %(tot)s", area=area,
+                             van=made["van"], tot=made["tot"]),
+            "author": node.settings["name"], "lang": g.get("lang", "nl"),
+            "empty": gettext("niet meer in het register"),
+            **{kind: str(text) for kind, text in CHANGE_KINDS.items()}}
 
 
 def _with_page_links(response, view: dict):
@@ -187,16 +356,16 @@ def area_title(area: dict) -> str:
     return gettext("Landelijk overzicht") if area.get("view") == "landelijk" else area["title"]
 
 
-def _gemeente_map(view: dict):
+def _gemeente_map(ctx: build.Context, view: dict):
     """The map of the national and regional views (None on the others): communities per gemeente."""
     if view["view"] not in ("landelijk", "regio"):
         return None
     regional = view["view"] == "regio"
     regions = ([(view["member"]["name"], view["member"]["area"])] if regional
-               else [(r.name, r.area) for r in current_node().federation.get().regions])
+               else [(r.name, r.area) for r in ctx.federation.regions])
     return gemeente_map(
         view["map_counts"],
-        lambda code: build.view_url("gemeente", code, view["filters"]),
+        lambda code: ctx.url("gemeente", code, view["filters"]),
         regions=regions, focus=view["member"]["area"] if regional else None,
         describe=lambda name, n: ngettext("%(name)s: %(num)d lerende praktijk",
                                           "%(name)s: %(num)d lerende praktijken", n, name=name))
@@ -209,20 +378,22 @@ def _page_number() -> int:
     return int(text)
 
 
-def _choose() -> str:
+def _choose(formats: dict[str, str] = FORMATS) -> str:
+    """The media type asked for by `?format=` or by Accept, among `formats` (by extension)."""
+    offered = OFFERED if formats is FORMATS else list(dict.fromkeys(formats.values()))
     wanted = request.args.get("format")
     if wanted:
-        media_type = FORMATS.get(wanted.lower()) or (wanted if wanted in OFFERED else None)
+        media_type = formats.get(wanted.lower()) or (wanted if wanted in offered else None)
         if media_type is None:
             raise NotAcceptable(N_("format=%(wanted)s wordt niet aangeboden; kies uit %(choices)s."),
-                                wanted=wanted, choices=", ".join(FORMATS))
+                                wanted=wanted, choices=", ".join(formats))
         return media_type
-    if not request.accept_mimetypes or prefers_html([t for t in OFFERED if t != HTML]):
+    if not request.accept_mimetypes or prefers_html([t for t in offered if t != HTML]):
         return HTML
-    best = request.accept_mimetypes.best_match(OFFERED)
+    best = request.accept_mimetypes.best_match(offered)
     if best is None:
         raise NotAcceptable(N_("Geen van de gevraagde formaten is beschikbaar; deze overzichten zijn er als %(choices)s."),
-                            choices=", ".join(OFFERED))
+                            choices=", ".join(offered))
     return best
 
 

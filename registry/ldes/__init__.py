@@ -7,13 +7,14 @@ and `prov:generatedAtTime` the moment the version entered the stream. A deletion
 version typed `as:Delete` holding the resource's tombstone. Replaying the stream and
 keeping the newest version of every resource gives the node's data as its dump does.
 
-A node keeps only the current state of its data, so versions are recorded, not
-reconstructed: `versions.catch_up` compares the data with the newest recorded version
-of every resource and appends a version for each one that changed (private graph
-`urn:bamboe:ldes`, the content kept as an N-Triples literal so that no query over the
-union of the graphs takes a version for a community). It runs when the stream is read
-and the source has moved since (the audit trail on a node, the harvest log on a hub),
-so two edits between two reads become one version. Versions are never removed: pages of `PAGE_SIZE` versions are
+A node keeps only the current state of its data, so versions are recorded as the data
+is written: a hub records the versions a harvest makes in the same transaction as the
+copy (`versions.harvest_versions`), a node after every edit or load, at the audit
+trail's time (`versions.catch_up`, which compares the data with the newest recorded
+version of every resource). The content is kept as an N-Triples literal in the private
+graph `urn:bamboe:ldes`, so no query over the union of the graphs takes a version for a
+community. Reading the stream catches up too, for writes that came from elsewhere.
+The same log is the registry's history (`registry.history`). Versions are never removed: pages of `PAGE_SIZE` versions are
 numbered from 1, and a page followed by another is complete and never changes again;
 the view's root links to every page.
 """

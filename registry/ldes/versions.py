@@ -214,4 +214,4 @@ def _latest(changed_at: str | None, newest: str | None) -> str:
     """The time of the newest change, never before a version already recorded (a stream's times only grow)."""
     moments = [dt.datetime.fromisoformat(text) for text in (changed_at, newest) if text]
     moment = max(moments) if moments else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")

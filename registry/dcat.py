@@ -26,12 +26,13 @@ ACTIVITY_STREAMS = "https://www.w3.org/TR/activitystreams-core/"
 API_DESIGN_RULES = "https://gitdocumentatie.logius.nl/publicatie/api/adr/"
 N_QUADS = "https://www.w3.org/TR/n-quads/"
 TURTLE = "https://www.w3.org/TR/turtle/"
+PROV_O = "https://www.w3.org/TR/prov-o/"
 KEYWORDS = ("lerende praktijken", "sociaal domein", "Werkplaats Sociaal Domein", "linked data")
 LABELS = {
     PUBLIC: "Publiek", SOCIETY: "Bevolking en samenleving", DUTCH: "Nederlands",
     SPARQL_PROTOCOL: "SPARQL 1.1 Protocol", ACTIVITY_STREAMS: "Activity Streams 2.0",
     API_DESIGN_RULES: "API Design Rules (Logius)", "https://w3id.org/ldes/specification": "Linked Data Event Streams",
-    N_QUADS: "RDF 1.1 N-Quads", TURTLE: "RDF 1.1 Turtle", EU + "data-theme": "Datathema's van de EU",
+    N_QUADS: "RDF 1.1 N-Quads", TURTLE: "RDF 1.1 Turtle", PROV_O: "PROV-O: The PROV Ontology", EU + "data-theme": "Datathema's van de EU",
 }
 RANGES = {
     "dct:conformsTo": "dct:Standard",
@@ -67,6 +68,8 @@ class Dump:
     standard: str
     """The syntax's specification."""
     gzip: bool = False
+    models: tuple[str, ...] = ()
+    """Specifications of what the file says, beside its syntax (PROV-O for the history)."""
 
 
 class About:
@@ -129,22 +132,55 @@ class About:
         """One distribution per dump file, each a download of the whole dataset."""
         triples = []
         for dump in dumps:
-            distribution, url = self.iri("#" + dump.path.replace(".", "-")), self.iri(dump.path)
-            triples += [(self.dataset_iri, n("dcat:distribution"), distribution),
-                        (distribution, A, n("dcat:Distribution")),
-                        (distribution, n("dct:title"), ox.Literal(f"Alle gegevens als {dump.title}", language="nl")),
-                        (distribution, n("dct:description"), ox.Literal(
-                            f"De hele dataset in één bestand ({dump.title}), bij elke wijziging opnieuw gemaakt.",
-                            language="nl")),
-                        (distribution, n("dct:conformsTo"), ox.NamedNode(dump.standard)),
-                        (distribution, n("dct:language"), ox.NamedNode(DUTCH)),
-                        (distribution, n("dcat:accessURL"), url),
-                        (distribution, n("dcat:downloadURL"), url),
-                        (distribution, n("dcat:mediaType"), ox.NamedNode(IANA + dump.media_type)),
-                        (distribution, n("dct:format"), ox.NamedNode(EU + "file-type/" + dump.file_type)),
-                        (distribution, n("dct:license"), ox.NamedNode(self.settings["license"]))]
-            if dump.gzip:
-                triples.append((distribution, n("dcat:compressFormat"), ox.NamedNode(IANA + "application/gzip")))
+            distribution = self.iri("#" + dump.path.replace(".", "-"))
+            triples.append((self.dataset_iri, n("dcat:distribution"), distribution))
+            triples += self._download(dump, distribution, f"Alle gegevens als {dump.title}",
+                                      f"De hele dataset in één bestand ({dump.title}), bij elke wijziging opnieuw gemaakt.")
+        return triples
+
+    def history(self, dump: Dump, iri: ox.NamedNode) -> list[tuple]:
+        """The history as a dataset of its own, beside the current data, and its one download.
+
+        Not a distribution of `#dataset`: a distribution is the same data in another form
+        (DCAT 3, `dcat:Distribution`), and the history holds more (every earlier version,
+        deleted records, provenance), over another period, following another model (PROV-O).
+        It is derived from the dataset (`dct:source`) as the dataset changed.
+        """
+        text = (f"Elke versie van elke lerende praktijk, bijeenkomst, verslag en resultaat van {self.name} sinds de "
+                "geschiedenis begint, ook van wat later is gewijzigd of verwijderd: elke versie in een eigen named "
+                "graph, met de herkomst in PROV-O (wanneer vastgelegd, waarvan afgeleid, welke versie ze herziet, "
+                "wanneer een nieuwere haar verving).")
+        if self.settings["instances"]:
+            text = (f"Elke versie die {self.settings['name']} oogstte van de aangesloten Bamboe-nodes, sinds de "
+                    "geschiedenis begint: elke versie in een eigen named graph, met de herkomst in PROV-O (de oogst, "
+                    "de dump of stroom waaruit ze kwam, welke versie ze herziet, wanneer een nieuwere haar verving).")
+        distribution = self.iri("#" + dump.path.replace(".", "-"))
+        return [(self.catalog_iri, n("dcat:dataset"), iri),
+                (iri, A, n("dcat:Dataset")),
+                (iri, n("dct:title"), ox.Literal(f"Geschiedenis van de lerende praktijken van {self.settings['name']}")),
+                (iri, n("dct:description"), ox.Literal(text, language="nl")),
+                (iri, n("dct:identifier"), ox.Literal(iri.value)),
+                (iri, n("dct:source"), self.dataset_iri),
+                (iri, n("dcat:distribution"), distribution),
+                *self._shared(iri), *self._places(iri),
+                *self._download(dump, distribution, f"De hele geschiedenis als {dump.title}",
+                                "Eén bestand met elke versie, bij elke nieuwe versie opnieuw gemaakt.")]
+
+    def _download(self, dump: Dump, distribution: ox.NamedNode, title: str, text: str) -> list[tuple]:
+        """A file to download: where, in which format and syntax, following what, under which licence."""
+        url = self.iri(dump.path)
+        triples = [(distribution, A, n("dcat:Distribution")),
+                   (distribution, n("dct:title"), ox.Literal(title, language="nl")),
+                   (distribution, n("dct:description"), ox.Literal(text, language="nl")),
+                   *[(distribution, n("dct:conformsTo"), ox.NamedNode(spec)) for spec in (dump.standard, *dump.models)],
+                   (distribution, n("dct:language"), ox.NamedNode(DUTCH)),
+                   (distribution, n("dcat:accessURL"), url),
+                   (distribution, n("dcat:downloadURL"), url),
+                   (distribution, n("dcat:mediaType"), ox.NamedNode(IANA + dump.media_type)),
+                   (distribution, n("dct:format"), ox.NamedNode(EU + "file-type/" + dump.file_type)),
+                   (distribution, n("dct:license"), ox.NamedNode(self.settings["license"]))]
+        if dump.gzip:
+            triples.append((distribution, n("dcat:compressFormat"), ox.NamedNode(IANA + "application/gzip")))
         return triples
 
     def service(self, path: str, title: str, text: str, standard: str, described_by: ox.NamedNode) -> list[tuple]:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 import vocab
 from registry import dcat
+from registry.history import dump as history_dump
 from registry.ldes.description import announce
 from registry.queries import named
 from registry.store import Store
@@ -27,6 +28,9 @@ DUMPS = (
     dcat.Dump("dump.ttl.gz", "Turtle, gzip", "text/turtle", "RDF_TURTLE", dcat.TURTLE, gzip=True),
 )
 """The whole dataset as `/dump` serves it (registry/web/dump.py): one distribution each."""
+HISTORY = dcat.Dump(history_dump.PATH, "N-Quads, gzip", "application/n-quads", "RDF_N_QUADS", dcat.N_QUADS,
+                    gzip=True, models=(dcat.PROV_O,))
+"""Every version, a named graph each, with PROV-O (registry/history/dump.py): the history dataset's download."""
 SPARQL_DESCRIPTION = ("SPARQL 1.1-endpoint over alle gepubliceerde gegevens van deze node; "
                       "GET /sparql zonder query geeft de service-beschrijving.")
 FEED_DESCRIPTION = ("Elke wijziging (nieuw, gewijzigd, verwijderd) op volgorde, als Activity Streams 2.0 "
@@ -51,8 +55,13 @@ def _per_generation(store: Store, compute: Callable[[Store], dict]) -> dict:
 
 
 def counts(store: Store) -> dict[str, int]:
-    """The dataset's triples and its entities per class, as the dump holds them."""
-    return dict(_per_generation(store, _counts))
+    """The dataset's triples and its entities per class, as the dump holds them; the history dump's too.
+
+    The history is counted apart, per state of the version log: a node records its
+    versions after the write that moved the store, in the private log only.
+    """
+    history = history_dump.summary(store)
+    return {**_per_generation(store, _counts), "history_triples": history.quads, "history_versions": history.versions}
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -121,8 +130,9 @@ def describe_node(settings: dict, counts: dict[str, int], extra: Iterable[ox.Tri
     where they name none, so they meet DCAT-AP too.
     """
     about = dcat.About(settings)
+    history = ox.NamedNode(history_dump.dataset_iri(about.base))
     triples = [*about.publisher(), *about.catalog(), *about.dataset(), *about.distributions(DUMPS),
-               *_void(about, counts)]
+               *about.history(HISTORY, history), *_void(about, counts), *_void_history(about, history, counts)]
     # what documents each service: the SPARQL service description, the AS2 spec, the OpenAPI document
     triples += about.service("sparql", "SPARQL-endpoint", SPARQL_DESCRIPTION, dcat.SPARQL_PROTOCOL,
                              about.iri("sparql"))
@@ -154,4 +164,24 @@ def _void(about: dcat.About, counts: dict[str, int]) -> list[tuple]:
         triples += [(dataset, n("void:classPartition"), partition),
                     (partition, n("void:class"), n("lp:" + name)),
                     (partition, n("void:entities"), dcat.integer(counts[name]))]
+    return triples
+
+
+def _void_history(about: dcat.About, history: ox.NamedNode, counts: dict[str, int]) -> list[tuple]:
+    """VoID of the history dump: its triples and versions (each a `prov:Entity`), as the file holds them.
+
+    Left out when the counts do not say them (a description made without a store).
+    """
+    n = dcat.n
+    triples = [(history, n("rdf:type"), n("void:Dataset")),
+               (history, n("void:dataDump"), about.iri(history_dump.PATH)),
+               (history, n("void:uriSpace"), ox.Literal(about.base)),
+               (history, n("void:vocabulary"), ox.NamedNode(vocab.ONTOLOGY)),
+               *[(history, n("void:vocabulary"), ox.NamedNode(iri)) for iri in history_dump.VOCABULARIES]]
+    if "history_triples" in counts:
+        versions = ox.NamedNode(history.value + "-versies")
+        triples += [(history, n("void:triples"), dcat.integer(counts["history_triples"])),
+                    (history, n("void:classPartition"), versions),
+                    (versions, n("void:class"), n("prov:Entity")),
+                    (versions, n("void:entities"), dcat.integer(counts["history_versions"]))]
     return triples

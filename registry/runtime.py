@@ -7,6 +7,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from registry import rdf
 from registry.accounts import Accounts
@@ -14,8 +15,9 @@ from registry.communities import CommunityIndex
 from registry.editing.concepts import ConceptCatalogue
 from registry.editing.service import Editor
 from registry.errors import StoreError
+from registry.history import dump as history_dump
 from registry.history.moments import Moment
-from registry.history.states import History
+from registry.history.states import History, Token, token
 from registry.labels import Labels
 from registry.node import data_graph
 from registry.sandbox import QueryPool
@@ -117,6 +119,7 @@ class Snapshots:
         self._current: tuple[str, str] | None = None
         self._previous: str | None = None
         self._lock = threading.Lock()
+        self._history_lock = threading.Lock()  # apart: a history dump takes seconds, a query snapshot must not wait
 
     def current(self) -> tuple[str, str]:
         generation = self.store.state()[0]
@@ -132,6 +135,7 @@ class Snapshots:
                         old.unlink(missing_ok=True)
                 self._previous = self._current[0] if self._current else None
                 self._current = (generation, str(path))
+                self._drop_old_history()  # a privacy erase rewrote the log: its old dump must go now
             return self._current
 
     def purge(self) -> None:
@@ -140,6 +144,8 @@ class Snapshots:
             for path in self.folder.glob("snapshot-*"):
                 path.unlink(missing_ok=True)
             for path in self.folder.glob("dump-*"):
+                path.unlink(missing_ok=True)
+            for path in self.folder.glob(history_dump.PREFIX + "*"):
                 path.unlink(missing_ok=True)
             self._current = self._previous = None
 
@@ -158,6 +164,39 @@ class Snapshots:
         if gzipped:
             path = self._derived(path, path.with_name(path.name + ".gz"), gzip.compress)
         return generation, path
+
+    def history_file(self, base: str, source: str) -> tuple[Token, BinaryIO]:
+        """The history dump of the log as it is now (registry/history/dump.py), open for reading.
+
+        Made once per log state; making one deletes every other, so after a privacy
+        erase no older file keeps what was erased. `source` is what a node's versions
+        were derived from (its dump). The file is opened here, so a newer state that
+        deletes it meanwhile does not cut this reader short.
+        """
+        try:
+            return self._history_file(base, source)
+        except FileNotFoundError:  # another process made a newer state's file and deleted this one
+            return self._history_file(base, source)
+
+    def _history_file(self, base: str, source: str) -> tuple[Token, BinaryIO]:
+        state = token(self.store)
+        path = self.folder / history_dump.file_name(state)
+        with self._history_lock:
+            if not path.exists():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                history_dump.write(self.store, base, source, path, upto=state.count)
+            self._drop_old_history(path)
+            return state, path.open("rb")
+
+    def _drop_old_history(self, keep: Path | None = None) -> None:
+        """Delete history dumps of any log state but the current one (or `keep`)."""
+        made = list(self.folder.glob(history_dump.PREFIX + "*.nq.gz"))
+        if not made:
+            return
+        keep = keep or self.folder / history_dump.file_name(token(self.store))
+        for path in made:
+            if path != keep:
+                path.unlink(missing_ok=True)
 
     def _derived(self, source: Path, target: Path, convert) -> Path:
         with self._lock:

@@ -201,6 +201,25 @@ def test_every_distribution_can_be_downloaded_as_described(which, servers):
         assert len(list(ox.parse(body, format=syntax))) == number(graph, dataset, VOID.triples), download
 
 
+@pytest.mark.parametrize("which", ["node", "editing node", "hub"])
+def test_the_history_can_be_downloaded_as_described(which, servers):
+    """The history is a dataset of its own in the catalog; its one download answers as described, fully counted."""
+    url = servers[which]
+    graph = description(url)
+    history = URIRef(url + "#geschiedenis")
+    assert (URIRef(url), DCAT.dataset, history) in graph and (history, DCT.source, URIRef(url + "#dataset")) in graph
+    (distribution,) = graph.objects(history, DCAT.distribution)
+    download = str(graph.value(distribution, DCAT.downloadURL))
+    assert download == str(graph.value(history, VOID.dataDump)) == url + "dump-geschiedenis.nq.gz"
+    assert URIRef("https://www.w3.org/TR/prov-o/") in set(graph.objects(distribution, DCT.conformsTo))
+    response = requests.get(download, headers={"Accept-Encoding": "identity"}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == str(graph.value(distribution, DCAT.compressFormat)).rsplit("/media-types/", 1)[-1]
+    assert str(graph.value(distribution, DCAT.mediaType)).endswith("/application/n-quads")
+    quads = list(ox.parse(gzip.decompress(response.content), format=RDF_FORMATS[str(graph.value(distribution, DCT["format"]))]))
+    assert len(quads) == number(graph, history, VOID.triples) > 0, download
+
+
 LDES = """
 @prefix dcat: <http://www.w3.org/ns/dcat#> .
 @prefix dct: <http://purl.org/dc/terms/> .
@@ -244,7 +263,7 @@ def test_the_license_setting_is_named_on_every_distribution(monkeypatch):
     data = rdflib.Graph().parse(data=ox.serialize(node_description.describe_node(settings, counts),
                                                   format=ox.RdfFormat.TURTLE), format="turtle")
     distributions = set(data.subjects(RDF.type, DCAT.Distribution))
-    assert len(distributions) == 4
+    assert len(distributions) == 5  # four dumps of the dataset, one of its history
     assert {str(data.value(d, DCT.license)) for d in distributions} == {settings["license"]}
     assert DEFAULTS["license"] == "http://creativecommons.org/licenses/by/4.0/"
 

@@ -14,9 +14,11 @@ trail's time (`versions.catch_up`, which compares the data with the newest recor
 version of every resource). The content is kept as an N-Triples literal in the private
 graph `urn:bamboe:ldes`, so no query over the union of the graphs takes a version for a
 community. Reading the stream catches up too, for writes that came from elsewhere.
-The same log is the registry's history (`registry.history`). Versions are never removed: pages of `PAGE_SIZE` versions are
-numbered from 1, and a page followed by another is complete and never changes again;
-the view's root links to every page.
+The same log is the registry's history (`registry.history`).
+
+Versions are never removed (a privacy erase rewrites their content, nothing else):
+pages of `PAGE_SIZE` versions are numbered from 1, and a page followed by another is
+complete and never changes again; the view's root links to every page.
 """
 from __future__ import annotations
 

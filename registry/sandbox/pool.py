@@ -6,7 +6,12 @@ Rules that keep `/sparql` from hurting the rest of the node:
   once (running or waiting); the next one gets 503 with `Retry-After` at once, so
   slow queries can hold only a few of the web server's threads and pages stay fast.
 - **One deadline for the whole answer.** Waiting for a worker, reloading it and
-  running the query all count against `timeout_s`.
+  running the query all count against `timeout_s`. Making the data's file (once per
+  generation of the data, in the node) comes first and does not.
+- **The data a query asks for.** A query runs on the current data, or on another
+  snapshot it names (the data as of a moment, `/sparql?asOf=`). An idle worker that
+  already holds that data is taken first, so live and as-of queries do not make the
+  workers reload at every turn.
 - **A worker is always returned or replaced.** Whatever goes wrong (the store is
   down while a worker would reload, the worker dies, the deadline passes), the
   worker goes back to the pool if it is known good, or is killed and a successor is
@@ -16,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import math
-import queue
 import socket
 import subprocess
 import sys
@@ -125,7 +129,8 @@ class QueryPool:
         self.size, self.timeout_s, self.memory_mb, self.per_client = workers, timeout_s, memory_mb, per_client
         self.capacity = workers + queue_size
         self.allow_unisolated = allow_unisolated
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle: list[Worker] = []
+        self._idle_changed = threading.Condition()
         self._running: Counter[str] = Counter()
         self._admitted = 0
         self._lock = threading.Lock()
@@ -144,19 +149,23 @@ class QueryPool:
 
     def run(self, query: str, result_format: str, client: str, max_rows: int, max_bytes: int,
             union: bool = True, base_iri: str | None = None,
-            dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> QueryResult:
+            dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+            snapshot: Snapshot | None = None) -> QueryResult:
         """Answer one query for one client, or raise a BamboeError that says why not.
 
         `dataset` is the protocol's (default graphs, named graphs), or None for the query's own.
+        `snapshot` makes the data to ask (default: the pool's, the current data); it is
+        called once admitted, so making it counts against the admission and client limits.
         """
-        deadline = time.monotonic() + self.timeout_s
         self._refuse_if_switched_off()
         self.start()
         with self._admission(), self._client_slot(client):
-            worker = self._take_worker(deadline)
+            data = (snapshot or self.snapshot)()  # the store is down: raised before a worker is taken
+            deadline = time.monotonic() + self.timeout_s
+            worker = self._take_worker(deadline, data[0])
             payload = dict(query=query, result_format=result_format, max_rows=max_rows, max_bytes=max_bytes,
                            union=union, base_iri=base_iri, dataset=dataset)
-            status, body, truncated = self._use(worker, payload, deadline)
+            status, body, truncated = self._use(worker, payload, deadline, data)
         if status == "error":
             message, context = body  # the worker's catalogue message and its values
             raise QueryRefused(message, **context)
@@ -164,18 +173,15 @@ class QueryPool:
 
     def close(self) -> None:
         self._closed.set()
-        while not self._idle.empty():
-            self._idle.get_nowait().kill()
+        with self._idle_changed:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
 
-    def _use(self, worker: Worker, payload: dict, deadline: float):
-        """Reload the worker if the data changed, ask it; always return or replace it."""
+    def _use(self, worker: Worker, payload: dict, deadline: float, snapshot: tuple[str, str]):
+        """Load the asked data into the worker unless it holds it, ask it; always return or replace it."""
         healthy = False
         try:
-            try:
-                snapshot = self.snapshot()
-            except BamboeError:  # the store is down: the worker is fine, its data just stays as it is
-                healthy = True
-                raise
             if worker.generation != snapshot[0]:
                 worker.reload(snapshot, timeout=deadline - time.monotonic())
             reply = worker.ask(payload, deadline - time.monotonic())
@@ -185,7 +191,7 @@ class QueryPool:
             raise self._explain(death) from None
         finally:
             if healthy:
-                self._idle.put(worker)
+                self._put_idle(worker)
             else:
                 self._replace(worker)
 
@@ -233,16 +239,27 @@ class QueryPool:
                 if not self._running[client]:
                     del self._running[client]
 
-    def _take_worker(self, deadline: float) -> Worker:
+    def _take_worker(self, deadline: float, generation: str) -> Worker:
         """Wait for an idle worker until the deadline, in short slices so a switch-off is seen."""
-        while (left := deadline - time.monotonic()) > 0:
-            self._refuse_if_switched_off()
-            try:
-                return self._idle.get(timeout=min(left, 0.25))
-            except queue.Empty:
-                continue
+        with self._idle_changed:
+            while (left := deadline - time.monotonic()) > 0:
+                self._refuse_if_switched_off()
+                if self._idle:
+                    return self._pick(generation)
+                self._idle_changed.wait(min(left, 0.25))
         raise ServiceBusy(N_("Alle SPARQL-werkers zijn bezet of starten opnieuw; probeer het over %(retry_after)s s "
                              "opnieuw."), retry_after=max(1, int(self.timeout_s / 2)))
+
+    def _pick(self, generation: str) -> Worker:
+        """The idle worker that holds this data already, else the one idle longest; call holding the lock."""
+        holding = next((worker for worker in self._idle if worker.generation == generation), self._idle[0])
+        self._idle.remove(holding)
+        return holding
+
+    def _put_idle(self, worker: Worker) -> None:
+        with self._idle_changed:
+            self._idle.append(worker)
+            self._idle_changed.notify()
 
     def _replace(self, dead: Worker) -> None:
         """Kill a worker and start its successor in the background so callers return at once."""
@@ -269,7 +286,7 @@ class QueryPool:
             if self._closed.is_set():
                 worker.kill()
                 return
-            self._idle.put(worker)
+            self._put_idle(worker)
             log.info("SPARQL worker ready in %.2f s (walls: %s)", time.monotonic() - started,
                      ", ".join(worker.walls) or "none")
             return

@@ -68,8 +68,12 @@ def limit_memory(memory_mb: int) -> None:
 
 
 def load(snapshot: str) -> ox.Store:
+    """The snapshot's data in memory; a file gone meanwhile (purged) ends the worker rather than
+    answer from an empty store under that data's name."""
     store = ox.Store()
-    if snapshot and os.path.exists(snapshot) and os.path.getsize(snapshot):
+    if snapshot and not os.path.exists(snapshot):
+        raise FileNotFoundError(snapshot)
+    if snapshot and os.path.getsize(snapshot):
         store.load(path=snapshot, format=ox.RdfFormat.N_QUADS)
     return store
 

@@ -154,11 +154,16 @@ def _as_of(ctx: build.Context) -> dict | None:
             "begins": _history_begins(ctx.moment)}
 
 
+def _today() -> dt.date:
+    """Today in the Netherlands, as `?op=` reads days."""
+    return clock.now().astimezone(AMSTERDAM).date()
+
+
 def _history_begins(moment: Moment) -> str | None:
     """When the version log begins, if `moment` lies before it (nothing is known then); else None."""
     first = _hub_node().history.begins()
     if first is None:
-        return clock.now().astimezone(AMSTERDAM).date().isoformat()
+        return _today().isoformat()
     begins = dt.datetime.fromisoformat(first.replace("Z", "+00:00"))
     return begins.astimezone(AMSTERDAM).date().isoformat() if moment.at < begins else None
 
@@ -253,7 +258,8 @@ def _respond(make, key: str | None = None, recent: bool = False):
                                   lambda: _gemeente_map(ctx, view))
     return _with_page_links(conditional(render_template(
         "views/view.html", view=view, gemeente_map=drawn, page=page, page_size=build.PAGE_SIZE,
-        as_of=_as_of(ctx), changes_url=_changes_link(view, ctx)), HTML), view)
+        as_of=_as_of(ctx), changes_url=_changes_link(view, ctx), last_day=_today().isoformat(),
+        history_shown=resource_history.SHOWN), HTML), view)
 
 
 def _file_name(view: dict, *more: str) -> str:
@@ -289,14 +295,14 @@ def _changes(kind: str, key: str = ""):
         return conditional(changed.atom(made, node.settings["base_url"], _feed_words(made, node), _updated(tot)),
                            ATOM)
     return conditional(render_template("views/changes.html", changed=made, kinds=CHANGE_KINDS,
-                                       begins=_history_begins(van), today=today), HTML)
+                                       begins=_history_begins(van), last_day=_today().isoformat()), HTML)
 
 
 def _window() -> tuple[Moment, Moment, bool]:
     """The two days a change page compares: `tot` (default today) and `van` (default three months before)."""
     tot, _ = _asked_moment("tot")
-    today = tot is None or tot.day == clock.now().astimezone(AMSTERDAM).date()
-    tot = tot or end_of(clock.now().astimezone(AMSTERDAM).date())
+    today = tot is None or tot.day == _today()
+    tot = tot or end_of(_today())
     van, _ = _asked_moment("van")
     van = van or end_of(months_before(tot.day, DEFAULT_MONTHS))
     if van.at > tot.at:

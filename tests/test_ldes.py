@@ -259,12 +259,14 @@ def test_a_process_that_read_a_stale_head_records_nothing():
     before = store.select(position)[0]["p"]
     late = versions.Snapshot(f"{base}praktijken/p9", (community(9),), "d9")
     # another process read the head before version 2 was recorded, and now writes its own version 2
-    store.update_private(versions.append(2, "elders", versions.log_triples(2, AS + "Create", late, "d9",
-                                                                            "2026-01-01T00:00:00Z")))
+    store.update_private(versions.append(2, 2, "elders", versions.log_triples(2, AS + "Create", late, "d9",
+                                                                               "2026-01-01T00:00:00Z")))
     second = store.select("SELECT ?r WHERE { GRAPH <urn:bamboe:ldes> { ?v <urn:bamboe:ldes#number> 2 ; "
                           "<urn:bamboe:ldes#resource> ?r } }")
     assert [row["r"].value for row in second] == [f"{base}praktijken/p1"]  # one version 2, the first one's
     assert store.select(position)[0]["p"] == before  # and the position it caught up with stays
+    head = "SELECT ?n WHERE { GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#head> ?n } }"
+    assert [row["n"].value for row in store.select(head)] == ["2"]  # the head marker is the first one's too
 
 
 def test_the_hub_follows_the_stream_and_ends_as_a_full_harvest(source):

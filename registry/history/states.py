@@ -16,9 +16,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from registry.history.moments import Moment
-from registry.ldes import XSD
+from registry.ldes import XSD, versions
 from registry.queries import named
 from registry.store import EmbeddedStore, Store
+
+
+BATCH = 2000
+"""Versions whose content one query reads (a bounded VALUES list, for remote stores too)."""
 
 
 @dataclass(frozen=True)
@@ -31,21 +35,29 @@ class Token:
 
 
 def token(store: Store) -> Token:
-    rows = store.select(named("history/token").text)
-    row = rows[0] if rows else {}
-    value = lambda name: row[name].value if row.get(name) is not None else None  # noqa: E731
-    return Token(int(value("count") or 0), value("erased"), value("first"))
+    row = versions.head(store)
+    erased = store.select(named("history/erased").text)
+    count = int(row["count"].value) if row.get("count") is not None else 0
+    return Token(count, erased[0]["erased"].value if erased else None,
+                 row["first"].value if row.get("first") is not None else None)
 
 
 def state_quads(store: Store, moment: Moment, default_graph: str) -> list[ox.Quad]:
     """Every quad of the data as of `moment`; blank nodes renamed per version so versions never merge."""
-    rows = store.select(named("history/state").bind(
-        moment=ox.Literal(moment.text, datatype=ox.NamedNode(XSD + "dateTime"))))
+    newest: dict[tuple[str, str | None], int] = {}
+    for row in store.select(named("history/state").bind(
+            moment=ox.Literal(moment.text, datatype=ox.NamedNode(XSD + "dateTime")))):
+        key = (row["resource"].value, row["derived"].value if row.get("derived") is not None else None)
+        newest[key] = max(newest.get(key, 0), int(row["number"].value))
+    numbers = sorted(newest.values())
+    content = named("history/state_content")
     quads = []
-    for row in rows:
-        graph = ox.NamedNode(row["derived"].value if row.get("derived") is not None else default_graph)
-        quads += [ox.Quad(t.subject, t.predicate, t.object, graph)
-                  for t in ox.parse(row["content"].value, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)]
+    for start in range(0, len(numbers), BATCH):
+        batch = [ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")) for n in numbers[start:start + BATCH]]
+        for row in store.select(content.bind_values(content.text, "number", batch)):
+            graph = ox.NamedNode(row["derived"].value if row.get("derived") is not None else default_graph)
+            quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(
+                row["content"].value, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)]
     return quads
 
 

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from registry.ldes import (AS, DCT, LDES, PAGE_SIZE, PROV, RDF_TYPE, TIMESTAMP, TREE, VERSION_OF, XSD, page_iri,
                            stream_iri, version_iri, view_iri)
+from registry.ldes import versions
 from registry.ldes.description import DEFAULT_LICENSE
 from registry.queries import named
 from registry.store import Store
@@ -40,8 +41,8 @@ class Page:
 
 def count(store: Store) -> int:
     """How many versions the stream holds."""
-    rows = store.select(named("ldes/head").text)
-    return int(rows[0]["count"].value) if rows and rows[0].get("count") is not None else 0
+    row = versions.head(store)
+    return int(row["count"].value) if row.get("count") is not None else 0
 
 
 def pages(total: int) -> int:

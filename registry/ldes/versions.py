@@ -105,8 +105,7 @@ def catch_up(store: Store, source: Source) -> int:
     was lost between its data and its versions (a crash) or came from elsewhere.
     """
     with _lock:
-        head = store.select(named("ldes/head").text)
-        row = head[0] if head else {}
+        row = head(store)
         position, changed_at = source.position(store)
         if row.get("position") is not None and row["position"].value == position:
             return 0
@@ -118,7 +117,8 @@ def catch_up(store: Store, source: Source) -> int:
                    for change in _changes(current, recorded, graph)]
         for number, (snapshot, kind, digest) in enumerate(changes, start=first):
             triples += log_triples(number, kind, snapshot, digest, when)
-        store.update_private(append(first, position, triples))  # the private log only: every cache stays valid
+        last = first + len({t.subject for t in triples}) - 1
+        store.update_private(append(first, last, position, triples))  # the private log only: every cache stays valid
         return len({t.subject for t in triples})
 
 
@@ -142,9 +142,9 @@ def harvest_versions(store: Store, graph: str, records: dict, when: dt.datetime,
     """
     current = {iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items()}
     recorded = _recorded(store, named("ldes/newest_of_graph").bind(graph=ox.Literal(graph)))
-    head = store.select(named("ldes/head").text)
-    first = int(head[0]["count"].value) + 1 if head and head[0].get("count") is not None else 1
-    newest = head[0]["time"].value if head and head[0].get("time") is not None else None
+    row = head(store)
+    first = int(row["count"].value) + 1 if row.get("count") is not None else 1
+    newest = row["time"].value if row.get("time") is not None else None
     stamp = _latest(when.isoformat(), newest)
     triples = []
     for number, (snapshot, kind, digest) in enumerate(_changes(current, recorded, graph), start=first):
@@ -152,18 +152,35 @@ def harvest_versions(store: Store, graph: str, records: dict, when: dt.datetime,
     if not triples:
         return ""
     query = named("ldes/append_versions")
-    text = query.bind(first=ox.Literal(str(first), datatype=ox.NamedNode(XSD + "integer")))
+    text = query.bind(first=_integer(first), last=_integer(first + len({t.subject for t in triples}) - 1))
     return query.bind_triples(text, "VERSIONS", triples)
 
 
-def append(first: int, position: str, triples: list[ox.Triple]) -> str:
+def head(store: Store) -> dict:
+    """How far the log is: `count` and `time` of its newest version, `position`, `first` (the oldest's time).
+
+    Read from the head marker each append writes; a log from before the marker is
+    counted once (the next append writes the marker).
+    """
+    rows = store.select(named("ldes/head").text)
+    row = max(rows, key=lambda r: int(r["count"].value) if r.get("count") is not None else 0) if rows else {}
+    if row.get("count") is None and row.get("first") is not None:
+        counted = store.select(named("ldes/head_counted").text)
+        row = {**row, **(counted[0] if counted else {})}
+    return row
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def append(first: int, last: int, position: str, triples: list[ox.Triple]) -> str:
     """The update recording versions numbered from `first` and the new position, unless `first` is taken.
 
     The lock above serialises one process; this guard serialises processes over one store.
     """
     query = named("ldes/append")
-    text = query.bind(first=ox.Literal(str(first), datatype=ox.NamedNode(XSD + "integer")),
-                      position=ox.Literal(position))
+    text = query.bind(first=_integer(first), last=_integer(max(last, first - 1)), position=ox.Literal(position))
     return query.bind_triples(text, "VERSIONS", triples)
 
 

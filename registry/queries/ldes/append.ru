@@ -1,4 +1,4 @@
-# Record versions from number ?first on, and the source position they catch up with, in
+# Record versions from number ?first to ?last (the new head marker), and the source position they catch up with, in
 # one step, and only while number ?first is free: when two processes catch up at once
 # (gunicorn workers over one store), the later one writes nothing, and its next read of
 # the stream finds the versions the other recorded. #VERSIONS is filled with their triples.
@@ -6,6 +6,7 @@
 # answers a lone NOT EXISTS as true and drops a solution with an unbound DELETE variable.)
 INSERT { GRAPH <urn:bamboe:ldes> {
   <urn:bamboe:ldes> <urn:bamboe:ldes#position> ?position .
+  <urn:bamboe:ldes> <urn:bamboe:ldes#head> ?last .
 #VERSIONS
 } }
 WHERE {
@@ -15,4 +16,8 @@ WHERE {
 DELETE { GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#position> ?old } }
 WHERE {
   GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#position> ?old , ?position . FILTER(?old != ?position) }
+} ;
+DELETE { GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#head> ?old } }
+WHERE {
+  GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#head> ?old , ?last . FILTER(?old < ?last) }
 }

@@ -1,10 +1,16 @@
-# Record versions numbered from ?first on, written by a harvest in the same transaction as
-# the copy they describe, and only while number ?first is free (see append.ru for why the
-# guard counts). #VERSIONS is filled with their triples.
+# Record versions numbered from ?first to ?last (the new head marker), written by a harvest
+# in the same transaction as the copy they describe, and only while number ?first is free
+# (see append.ru for why the guard counts). #VERSIONS is filled with their triples. The
+# older head marker goes only once the new one is in.
 INSERT { GRAPH <urn:bamboe:ldes> {
+  <urn:bamboe:ldes> <urn:bamboe:ldes#head> ?last .
 #VERSIONS
 } }
 WHERE {
   { SELECT (COUNT(?version) AS ?taken) WHERE { GRAPH <urn:bamboe:ldes> { ?version <urn:bamboe:ldes#number> ?first } } }
   FILTER(?taken = 0)
+} ;
+DELETE { GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#head> ?old } }
+WHERE {
+  GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#head> ?old , ?last . FILTER(?old < ?last) }
 }

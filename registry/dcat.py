@@ -134,8 +134,8 @@ class About:
         for dump in dumps:
             distribution = self.iri("#" + dump.path.replace(".", "-"))
             triples.append((self.dataset_iri, n("dcat:distribution"), distribution))
-            triples += self._download(dump, distribution, f"Alle gegevens als {dump.title}",
-                                      f"De hele dataset in één bestand ({dump.title}), bij elke wijziging opnieuw gemaakt.")
+            text = f"De hele dataset in één bestand ({dump.title}), bij elke wijziging opnieuw gemaakt."
+            triples += self._download(dump, distribution, f"Alle gegevens als {dump.title}", text)
         return triples
 
     def history(self, dump: Dump, iri: ox.NamedNode) -> list[tuple]:
@@ -157,7 +157,7 @@ class About:
         distribution = self.iri("#" + dump.path.replace(".", "-"))
         return [(self.catalog_iri, n("dcat:dataset"), iri),
                 (iri, A, n("dcat:Dataset")),
-                (iri, n("dct:title"), ox.Literal(f"Geschiedenis van de lerende praktijken van {self.settings['name']}")),
+                (iri, n("dct:title"), ox.Literal(f"Geschiedenis van lerende praktijken van {self.settings['name']}")),
                 (iri, n("dct:description"), ox.Literal(text, language="nl")),
                 (iri, n("dct:identifier"), ox.Literal(iri.value)),
                 (iri, n("dct:source"), self.dataset_iri),
@@ -172,7 +172,7 @@ class About:
         triples = [(distribution, A, n("dcat:Distribution")),
                    (distribution, n("dct:title"), ox.Literal(title, language="nl")),
                    (distribution, n("dct:description"), ox.Literal(text, language="nl")),
-                   *[(distribution, n("dct:conformsTo"), ox.NamedNode(spec)) for spec in (dump.standard, *dump.models)],
+                   *[(distribution, n("dct:conformsTo"), ox.NamedNode(s)) for s in (dump.standard, *dump.models)],
                    (distribution, n("dct:language"), ox.NamedNode(DUTCH)),
                    (distribution, n("dcat:accessURL"), url),
                    (distribution, n("dcat:downloadURL"), url),

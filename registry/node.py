@@ -2,7 +2,9 @@
 
 Served at `/` (and read by every harvester); it meets DCAT-AP-NL 3.0 and DCAT-AP 3.0
 (registry/dcat.py builds the parts, tests/test_dcat_ap.py runs the official shapes). Its
-counts are those of the published graphs, which are exactly what the dumps hold.
+counts are those of the published graphs, which are exactly what the dumps hold; the
+history (`#geschiedenis`, every version: registry/history/dump.py) is a dataset of its own,
+counted from the version log as its file holds it.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import pyoxigraph as ox
 import vocab
 from registry import dcat
 from registry.history import dump as history_dump
+from registry.history.notices import announce as announce_erasures
 from registry.ldes.description import announce
 from registry.queries import named
 from registry.store import Store
@@ -140,7 +143,7 @@ def describe_node(settings: dict, counts: dict[str, int], extra: Iterable[ox.Tri
                              dcat.ACTIVITY_STREAMS, ox.NamedNode(dcat.ACTIVITY_STREAMS))
     triples += about.service("api/v1", "Bamboe API", API_DESCRIPTION, dcat.API_DESIGN_RULES,
                              about.iri("api/v1/openapi.json"))
-    extra = [*announce(settings), *extra]  # the change feed as an LDES (registry/ldes)
+    extra = [*announce(settings), *announce_erasures(settings), *extra]  # the LDES, the privacy erasures
     triples += extra + about.complete(extra)
     return dcat.with_code_lists(triples)
 

@@ -29,9 +29,9 @@ CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
 FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
 NOT_DESCRIBED = ("dump", "wijzigingen", "api/v1/openapi.json")
 """Download and service locations, not described resources: the dumps (`void:dataDump`,
-`dcat:downloadURL`) are files; the change feed (`/wijzigingen`, an endpoint URL) answers
-Activity Streams JSON; the OpenAPI document is the API's `dcat:endpointDescription`.
-`/sparql` is followed: for RDF Accept types it answers its SPARQL Service Description."""
+`dcat:downloadURL`; the history's `dump-geschiedenis.nq.gz` too) are files; the change feed
+(`/wijzigingen`, an endpoint URL) answers Activity Streams JSON; the OpenAPI document is the
+API's `dcat:endpointDescription`. `/sparql` is followed: for RDF Accept types it answers its SPARQL Service Description."""
 COLLECTIONS = {"praktijken", "bijeenkomsten", "verslagen", "resultaten", "organisaties", "begrippen", "werkplaats",
                "api", "v1", "def", "id", "cbs"}
 MOST = 400
@@ -200,7 +200,8 @@ def test_every_iri_of_an_edited_node_answers(editing_node):
     assert not found.failures, found.report()
 
 
-@pytest.mark.parametrize("path", ["dump.nq", "dump.ttl.gz", "wijzigingen", "wijzigingen?na=3", "api/v1/openapi.json"])
+@pytest.mark.parametrize("path", ["dump.nq", "dump.ttl.gz", "dump-geschiedenis.nq.gz", "wijzigingen", "wijzigingen?na=3",
+                                  "api/v1/openapi.json"])
 def test_downloads_and_services_are_not_followed(path):
     assert not followed("http://n/" + path, "http://n/")
 

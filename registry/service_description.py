@@ -6,20 +6,28 @@ language, the result formats, that the default graph is the union of the named g
 and which named graphs there are. On a hub that is one graph per member node, so a
 client can restrict a query to one node with `default-graph-uri`. The counts are those
 a `COUNT(*)` over the same graph on `/sparql` gives.
+
+The Service Description vocabulary has no term for asking the past, so the `asOf`
+parameter is a feature of our own, `lph:AsOfQueries`, described (label and comment, in
+Dutch and English) where the harvest vocabulary defines it, and repeated here so a
+client reads what it means without fetching the vocabulary.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import pyoxigraph as ox
 
+import vocab
 from registry.queries import named
 from registry.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_DEFINED_BY = "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"
 FORMATS = {
     "application/sparql-results+json": "SPARQL_Results_JSON",
     "application/sparql-results+xml": "SPARQL_Results_XML",
@@ -31,6 +39,8 @@ FORMATS = {
     "application/ld+json": "JSON-LD",
 }
 """Result media types by their name in the W3C's unique URIs for file formats (http://www.w3.org/ns/formats/)."""
+AS_OF_FEATURE = ox.NamedNode(vocab.LPH + "AsOfQueries")
+"""`/sparql?asOf=DATE`: the query runs over the data as it was at that moment."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,8 @@ def describe(endpoint: str, result_types: Iterable[str], graphs: list[GraphStati
         (service, sd("endpoint"), service),
         (service, sd("supportedLanguage"), sd("SPARQL11Query")),
         (service, sd("feature"), sd("UnionDefaultGraph")),
+        (service, sd("feature"), AS_OF_FEATURE),
+        *as_of_feature(),
         (service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
         *((service, sd("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + FORMATS[media_type]))
           for media_type in result_types),
@@ -87,6 +99,14 @@ def describe(endpoint: str, result_types: Iterable[str], graphs: list[GraphStati
             (graph, void("distinctObjects"), _count(statistics.objects)),
         ]
     return [ox.Triple(*triple) for triple in triples]
+
+
+@cache
+def as_of_feature() -> tuple[tuple, ...]:
+    """What the shipped harvest vocabulary says of the asOf feature: its type, label and comment."""
+    quads = ox.parse(path=str(vocab.harvest_vocabulary_file()), format=ox.RdfFormat.TURTLE)
+    return tuple((q.subject, q.predicate, q.object) for q in quads
+                 if q.subject == AS_OF_FEATURE and q.predicate.value != RDFS_DEFINED_BY)
 
 
 def _graph(node: ox.NamedNode | ox.BlankNode, triples: int) -> list[tuple]:

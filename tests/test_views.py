@@ -353,6 +353,19 @@ def expected_rows(fed) -> dict[str, list[list[str]]]:
         "11-partners-in-meerdere-praktijken": [["Welzijnskwartier Katwijk", "3", "2"], ["Gemeente Katwijk", "2", "2"]],
         "12-fysiek-of-online": [["OfflineEventAttendanceMode", "6"]],
         "13-resultaten-per-leerlus": [["dubbelslag", "1"]],
+        "15-ervaringskennis-per-werkplaats-op-datum": [  # without asOf: today's data
+            [hub + "graph/landelijk", "Landelijk", "2", "1"], [hub + "graph/oost", "WSD Oost", "1", "0"],
+            [hub + "graph/west", "WSD West", "4", "1"]],
+        "16-gestopt-sinds-peildatum": [],  # Hengstdal stopped in 2020, before the peildatum
+        "17-levensduur-op-peildatum": sorted([
+            [fed.iri("west", "samen-katwijk"), "Samen tegen armoede Katwijk", "2021-05-01", "", "56"],
+            [fed.iri("landelijk", "netwerk-armoede"), "Landelijk netwerk armoede", "2022-01-10", "", "48"],
+            [fed.iri("west", "koestal"), "Leergemeenschap Koestal", "2023-01-10", "", "36"],
+            [fed.iri("oost", "hengstdal"), "Wijkkring Hengstdal", "2020-01-01", "2020-06-01", "5"],
+            *([[fed.iri("west", slug), name, hundred, "", str(months_since(hundred, dt.date(2026, 1, 1)))]
+               for slug, name in (("hoornes", "Buurtkring Hoornes"), ("leiden-ouderen", "Leiden ouderen"))]
+              if hundred <= "2026-01-01" else []),
+        ], key=lambda row: (-int(row[4]), row[1])),
     }
 
 

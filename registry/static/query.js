@@ -13,4 +13,8 @@ document.addEventListener("DOMContentLoaded", () => {
       editor.setRangeText("  ", start, editor.selectionEnd, "end");
     }
   });
+  // An empty "Zoals op" date means today's data: leave it out, so the address to share stays short.
+  form.addEventListener("formdata", (event) => {
+    if (!event.formData.get("asOf")) event.formData.delete("asOf");
+  });
 });

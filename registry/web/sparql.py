@@ -5,17 +5,25 @@ the same question on the same data is answered without a worker. Without a query
 endpoint answers a person with the query page and a program with its SPARQL 1.1
 Service Description (`registry.service_description`), as that specification asks of a
 plain GET: `*/*` (curl, HTTP libraries) gets it in Turtle.
+
+`asOf=2026-03-01` (or a dateTime with a time zone) asks the data as it was at that
+moment instead (`registry.history.published`): the same pool, limits, formats and kept
+answers, from an as-of snapshot (`sandbox.as_of`). The answer says which moment it is
+(`Memento-Datetime`, RFC 7089) and when the history begins; before it the dataset is empty.
 """
 from __future__ import annotations
 
 import json
 
 from flask import Blueprint, current_app, make_response, render_template, request
+from werkzeug.http import http_date
 
-from registry import rdf
+from registry import clock, rdf
 from registry.errors import N_, BamboeError, NotAcceptable, QueryRefused, UnsupportedMediaType, UpdateRefused
 from registry.examples import example, examples
+from registry.history.moments import AMSTERDAM, Moment, parse_moment
 from registry.sandbox import Answers, CheckedQuery, QueryResult, check_query
+from registry.sandbox.as_of import AsOf, AsOfSnapshots
 from registry.sandbox.precheck import UPDATES_REFUSED, Dataset, check_dataset
 from registry.service_description import describe, graph_statistics
 from registry.store.cache import PerGeneration
@@ -42,13 +50,25 @@ QUERY_BODY, UPDATE_BODY = "application/sparql-query", "application/sparql-update
 RESULT_TYPES = [*SOLUTION_TYPES.values(), *GRAPH_TYPES.values()]
 PLAIN_XML = {"application/xml", "text/xml"}
 """Plain XML asks for SPARQL XML results (or RDF/XML for a graph) when nothing more exact matches."""
+AS_OF = "asOf"
 
 
 @blueprint.record_once
 def _keep_answers(state) -> None:
-    store = state.app.extensions["bamboe"].store
+    node = state.app.extensions["bamboe"]
+    store = node.store
     state.app.extensions["bamboe_answers"] = PerGeneration(store, lambda _: Answers())
     state.app.extensions["bamboe_graph_statistics"] = PerGeneration(store, graph_statistics)
+    state.app.extensions["bamboe_as_of"] = AsOfSnapshots(store, node.history, node.data_dir / "run", _log_graph(node))
+
+
+def _log_graph(node) -> str | None:
+    """A hub's harvest log graph: the as-of dataset describes its members there, as the live one does."""
+    if node.hub is None:
+        return None
+    from harvesters.log import log_graph  # harvesters builds on registry; import it only for a hub
+
+    return log_graph(node.settings["base_url"])
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -61,9 +81,10 @@ def endpoint():
         return _without_query(node)
     if _wants_page():
         return _results_page(node, text, dataset)
+    as_of = _as_of()
     checked = check_query(text, settings["sparql_max_query_chars"])
     key, media_type = _result_type(checked.form)
-    result = _answer(node, checked, media_type if checked.returns_graph else key, dataset)
+    result = _answer(node, checked, media_type if checked.returns_graph else key, dataset, as_of)
     response = make_response(result.body)
     response.mimetype = media_type
     response.vary.add("Accept")
@@ -72,14 +93,15 @@ def endpoint():
         response.headers["Bamboe-Truncated"] = (
             f"rows>{settings['sparql_max_rows']} or bytes>{settings['sparql_max_bytes']}"
         )
-    return response
+    return _said_as_of(response, as_of)
 
 
 def _without_query(node):
     """The query page for a person; a GET's service description for a program; 400 for one that wants results."""
     if "voorbeeld" in request.args or prefers_html(RESULT_TYPES):
         chosen = example(request.args.get("voorbeeld", "")) or examples()[0]
-        return _page(chosen.text, chosen=chosen.slug)
+        return _page(chosen.text, chosen=chosen.slug, as_of_day=_page_day() or chosen.as_of)
+    _moment()  # a bad asOf is refused here too
     offered = list(GRAPH_TYPES.values())
     media_type = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]
     if media_type is None or request.method == "POST":
@@ -94,21 +116,54 @@ def _endpoint(node) -> str:
     return node.settings["base_url"] + "sparql"
 
 
-def _answer(node, checked: CheckedQuery, result_format: str, dataset: Dataset | None) -> QueryResult:
-    """The kept answer to this question on the current data, or a worker's (kept when repeatable)."""
+def _answer(node, checked: CheckedQuery, result_format: str, dataset: Dataset | None,
+            as_of: AsOf | None = None) -> QueryResult:
+    """The kept answer to this question on this data (current or as of a moment), or a worker's."""
     settings = node.settings
     question = (checked.text, result_format, settings["sparql_max_rows"], settings["sparql_max_bytes"],
-                not checked.names_dataset, _endpoint(node), dataset)
+                not checked.names_dataset, _endpoint(node), dataset, as_of.generation if as_of else None)
     answers = current_app.extensions["bamboe_answers"].get() if checked.repeatable else None
     kept = answers.get(question) if answers is not None else None
     if kept is not None:
         return kept
+    snapshot = (lambda: current_app.extensions["bamboe_as_of"].snapshot(as_of)) if as_of else None
     result = node.pool.run(checked.text, result_format, request.remote_addr or "unknown",
                            settings["sparql_max_rows"], settings["sparql_max_bytes"], not checked.names_dataset,
-                           _endpoint(node), dataset)
+                           _endpoint(node), dataset, snapshot=snapshot)
     if answers is not None:
         answers.keep(question, result)
     return result
+
+
+def _as_of() -> AsOf | None:
+    """The moment `asOf` names (URL or form body), or None for the current data; a bad one is a 400."""
+    moment = _moment()
+    return current_app.extensions["bamboe_as_of"].position(moment) if moment else None
+
+
+def _moment() -> Moment | None:
+    """The moment `asOf` names; an empty value (the page's date field left empty) is none."""
+    values = [value for value in _parameter(AS_OF) if value.strip()]
+    if not values:
+        return None
+    if len(set(values)) > 1:
+        raise QueryRefused(N_("Stuur één asOf per verzoek; dit verzoek noemt er %(count)s."), count=len(values))
+    return parse_moment(values[0], AS_OF)
+
+
+def _said_as_of(response, as_of: AsOf | None):
+    """Say which moment answered (RFC 7089's Memento-Datetime), and whether the history had begun by then."""
+    if as_of is None:
+        return response
+    response.headers["Memento-Datetime"] = http_date(as_of.moment.at)
+    response.headers["Bamboe-History-Begins"] = _iso(as_of.begins) if as_of.begins else "none"
+    if as_of.before_history:
+        response.headers["Bamboe-Empty-Dataset"] = "before-history"
+    return response
+
+
+def _iso(moment) -> str:
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _wants_page() -> bool:
@@ -122,29 +177,39 @@ def _wants_page() -> bool:
 def _results_page(node, text: str, dataset: Dataset | None):
     """Run the query as a person would: results as a table under the editor, errors beside it."""
     settings = node.settings
+    as_of = None
     try:
+        as_of = _as_of()
         checked = check_query(text, settings["sparql_max_query_chars"])
         graph = checked.returns_graph
-        result = _answer(node, checked, GRAPH_TYPES["ttl"] if graph else "json", dataset)
+        result = _answer(node, checked, GRAPH_TYPES["ttl"] if graph else "json", dataset, as_of)
     except BamboeError as error:
-        return _page(text, error=public_detail(error), status=error.status)
+        return _page(text, error=public_detail(error), status=error.status, as_of_day=_page_day())
     body = result.body.decode() if isinstance(result.body, bytes) else result.body
+    shown = {"as_of": as_of, "as_of_day": as_of.moment.label if as_of else ""}
     if graph:
-        return _page(text, graph=body, truncated=result.truncated)
+        return _said_as_of(_page(text, graph=body, truncated=result.truncated, **shown), as_of)
     data = json.loads(body)
     if "boolean" in data:
-        return _page(text, boolean=data["boolean"])
+        return _said_as_of(_page(text, boolean=data["boolean"], **shown), as_of)
     columns = data["head"]["vars"]
     rows = [[row.get(column, {}).get("value", "") for column in columns] for row in data["results"]["bindings"]]
-    return _page(text, columns=columns, rows=rows, truncated=result.truncated)
+    return _said_as_of(_page(text, columns=columns, rows=rows, truncated=result.truncated, **shown), as_of)
 
 
-def _page(text: str, status: int = 200, **shown):
-    """The query page: editor, examples, and whatever the last run showed."""
-    html = render_template("sparql.html", query=text, examples=examples(), **shown)
+def _page(text: str, status: int = 200, as_of_day: str = "", **shown):
+    """The query page: editor, date, examples, and whatever the last run showed."""
+    today = clock.now().astimezone(AMSTERDAM).date().isoformat()
+    html = render_template("sparql.html", query=text, examples=examples(), as_of_day=as_of_day, last_day=today,
+                           **shown)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _page_day() -> str:
+    """The date field's value as asked, whatever it holds: the page shows what the person typed."""
+    return next((value for value in _parameter(AS_OF) if value.strip()), "")
 
 
 def _query_text() -> str | None:
@@ -192,13 +257,15 @@ def _body_text() -> str:
 
 def _dataset() -> Dataset | None:
     """The dataset named by `default-graph-uri` and `named-graph-uri` (repeatable; URL or form body)."""
-    def values(name: str) -> list[str]:
-        found = request.args.getlist(name)
-        if request.method == "POST" and request.mimetype == FORM:
-            found += request.form.getlist(name)
-        return found
+    return check_dataset(_parameter("default-graph-uri"), _parameter("named-graph-uri"))
 
-    return check_dataset(values("default-graph-uri"), values("named-graph-uri"))
+
+def _parameter(name: str) -> list[str]:
+    """Every value of a request parameter, in the URL or a form body."""
+    found = request.args.getlist(name)
+    if request.method == "POST" and request.mimetype == FORM:
+        found += request.form.getlist(name)
+    return found
 
 
 def _result_type(form: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from axe import assert_accessible, install_axe
 from conftest import bamboe
 from registry.examples import examples
-from viewsfederation import ViewsFederation
+from viewsfederation import TODAY, ViewsFederation
 
 CHROME_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
                  "application/signed-exchange;v=b3;q=0.7")
@@ -75,10 +75,15 @@ PAGES = {
     "hub-vocabulary": ("hub", "def", 200),
     "hub-login": ("hub", "beheer/inloggen?next=/oogst", 200),
     "hub-404": ("hub", "overzicht/regio/bestaat-niet", 404),
+    "hub-national-as-of": ("hub", f"overzicht?op={TODAY.isoformat()}", 200),
+    "hub-region-before-history": ("hub", "overzicht/regio/west?op=2020-01-01", 200),
+    "hub-changes": ("hub", "overzicht/veranderd", 200),
+    "hub-gemeente-changes": ("hub", "overzicht/gemeente/GM0537/veranderd?van=2020-01-01", 200),
     "hub-national-en": ("hub", "overzicht?lang=en", 200),
     "hub-region-en": ("hub", "overzicht/regio/west?lang=en", 200),
     "hub-harvest-status-en": ("hub", "oogst?lang=en", 200),
     "hub-sparql-en": ("hub", "sparql?lang=en", 200),
+    "hub-changes-en": ("hub", "overzicht/regio/west/veranderd?lang=en", 200),
 }
 
 

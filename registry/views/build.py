@@ -91,7 +91,8 @@ def directory(ctx: Context) -> dict:
     return {
         "national": _area(ctx, "landelijk", "", "Landelijk overzicht", len(fed.communities), {}),
         "regions": [_area(ctx, "regio", r.id, r.name, regions[r.id], {}) for r in fed.regions],
-        "gemeenten": [_area(ctx, "gemeente", code, ctx.label(place_iri(code)), n, {}) for code, n in sorted(gemeenten.items())],
+        "gemeenten": [_area(ctx, "gemeente", code, ctx.label(place_iri(code)), n, {})
+                      for code, n in sorted(gemeenten.items())],
         "wijken": [_area(ctx, "wijk", code, _wijk_label(ctx, code), n, {}) for code, n in sorted(wijken.items())],
     }
 
@@ -148,7 +149,8 @@ def regional(ctx: Context, member_id: str, filters: dict, page: int | None = Non
     per_gemeente = _tally(own + nearby)[1]
     view["map_counts"] = per_gemeente
     codes = sorted(area | {code for c in own for code in c.gemeenten})
-    view["down"] = [_area(ctx, "gemeente", code, ctx.label(place_iri(code)), per_gemeente[code], filters) for code in codes]
+    view["down"] = [_area(ctx, "gemeente", code, ctx.label(place_iri(code)), per_gemeente[code], filters)
+                    for code in codes]
     return view
 
 

@@ -53,8 +53,8 @@ CSV_COLUMNS = {
 def view_triples(view: dict, base_url: str) -> list[ox.Triple]:
     """The view as a dataset: its communities as members, its counts and measures, its links.
 
-    An as-of view (`?op=`) says its day with `dct:valid` (an xsd:date): the day the
-    landscape it describes was so. Its IRI holds `op`, so it never claims to be today's.
+    An as-of view (`?op=`) says its day with `dct:valid` (an xsd:date, or an xsd:dateTime
+    when an instant was asked for): the day the landscape it describes was so. Its IRI holds `op`, so it never claims to be today's.
     """
     n = lambda curie: ox.NamedNode(expand(curie))  # noqa: E731
     number = lambda value: ox.Literal(str(value), datatype=n("xsd:integer"))  # noqa: E731
@@ -67,7 +67,8 @@ def view_triples(view: dict, base_url: str) -> list[ox.Triple]:
         (here, n("void:entities"), number(view["count"])),
     ]
     if view.get("op"):  # an as-of view: the landscape as it was on that day
-        triples.append((here, n("dct:valid"), ox.Literal(view["op"], datatype=n("xsd:date"))))
+        kind = "xsd:date" if len(view["op"]) == 10 else "xsd:dateTime"  # `?op=` takes a day or an instant
+        triples.append((here, n("dct:valid"), ox.Literal(view["op"], datatype=n(kind))))
     for area in view["up"]:
         triples.append((here, n("dct:isPartOf"), iri(area["url"])))
     for area in view["down"]:

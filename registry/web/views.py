@@ -15,41 +15,30 @@
 """
 from __future__ import annotations
 
-import datetime as dt
-import threading
-
 from flask import Blueprint, current_app, g, jsonify, render_template, request
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import gettext, ngettext
 
 from harvesters.status import read_runs
-from registry import clock
 from registry.communities import page_neighbours
-from registry.errors import N_, BamboeError, NotAcceptable, NotFound
+from registry.editing.mapping import mapped_fields
+from registry.editing.schemas import KINDS
+from registry.errors import N_, BamboeError, NotAcceptable
 from registry.geo.choropleth import gemeente_map
 from registry.history import resource_history
-from registry.history.moments import AMSTERDAM, DATE, BadMoment, Moment, end_of, parse_moment
 from registry.places import place_name
-from registry.queries import named
 from registry.store.cache import PerGeneration
-from registry.views import build, changed, formats
-from registry.web import conditional, current_node, rdf_response
+from registry.views import build, formats
+from registry.web import as_of, conditional, current_node, rdf_response, view_changes
 from registry.web.csv_download import csv_response
+from registry.web.editor import field_label
 from registry.web.negotiation import EXTENSIONS, HTML, RDF_TYPES, prefers_html
 
 blueprint = Blueprint("views", __name__)
-JSON, CSV, ATOM = "application/json", "text/csv", "application/atom+xml"
+JSON, CSV = "application/json", "text/csv"
 OFFERED = [HTML, JSON, CSV, *RDF_TYPES]
 ALL = "alle"
 """`pagina=alle`: the whole view as one JSON download."""
 FORMATS = {"html": HTML, "json": JSON, "csv": CSV, **{k: v for k, v in EXTENSIONS.items() if v in RDF_TYPES}}
-CHANGE_FORMATS = {"html": HTML, "json": JSON, "csv": CSV, "atom": ATOM}
-DEFAULT_MONTHS = 3
-"""A change page without `van` looks back this many months from `tot`."""
-CHANGE_KINDS = {
-    "started": _l("Nieuw gestart"), "ended": _l("Gestopt"), "level": _l("Ander niveau"),
-    "theme": _l("Ander thema"), "perspective_gained": _l("Perspectief erbij"),
-    "perspective_lost": _l("Perspectief weg"),
-}
 
 
 blueprint.add_app_template_global(build.with_params, "with_params")
@@ -82,22 +71,22 @@ def neighbourhood(code: str):
 
 @blueprint.get("/overzicht/veranderd")
 def national_changes():
-    return _changes("landelijk")
+    return view_changes.respond(_choose(view_changes.FORMATS), "landelijk")
 
 
 @blueprint.get("/overzicht/regio/<member_id>/veranderd")
 def regional_changes(member_id: str):
-    return _changes("regio", member_id)
+    return view_changes.respond(_choose(view_changes.FORMATS), "regio", member_id)
 
 
 @blueprint.get("/overzicht/gemeente/<code>/veranderd")
 def municipal_changes(code: str):
-    return _changes("gemeente", code)
+    return view_changes.respond(_choose(view_changes.FORMATS), "gemeente", code)
 
 
 @blueprint.get("/overzicht/wijk/<code>/veranderd")
 def neighbourhood_changes(code: str):
-    return _changes("wijk", code)
+    return view_changes.respond(_choose(view_changes.FORMATS), "wijk", code)
 
 
 @blueprint.get("/overzicht/praktijk")
@@ -112,83 +101,6 @@ def _community_view(ctx: build.Context, iri: str, filters: dict, page: int | Non
     return build.community(ctx, iri, page)
 
 
-def _hub_node():
-    node = current_node()
-    if node.federation is None:
-        raise NotFound(N_("Deze node is geen hub: er zijn geen overzichten."))
-    return node
-
-
-def _context(moment: Moment | None = None, op: str = "") -> build.Context:
-    """The views' context: today's federation, or the one as of `moment` (`op` is how links name it)."""
-    node = _hub_node()
-    lang = g.get("lang", "nl")
-    label = lambda iri: node.labels.label(iri, lang)  # noqa: E731
-    if moment is None:
-        return build.Context(node.federation.get(), label, labels=node.labels.label)
-    return build.Context(node.federation_as_of(moment), label, today=moment.day, labels=node.labels.label,
-                         op=op, moment=moment)
-
-
-def _asked_moment(name: str = "op") -> tuple[Moment | None, str]:
-    """The moment a parameter asks for, and how links repeat it (a date as given, else UTC); none when empty."""
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None, ""
-    moment = parse_moment(text, name)
-    return moment, moment.label if DATE.fullmatch(text) else moment.text
-
-
-def _views_cache(ctx: build.Context) -> "ViewCache":
-    """Today's views share one cache; an as-of day's live with its state (and go when it goes)."""
-    if ctx.moment is None:
-        return current_app.extensions.setdefault("bamboe_views", ViewCache())
-    return _hub_node().history.derived(ctx.moment, "views", lambda state: ViewCache())
-
-
-def _as_of(ctx: build.Context) -> dict | None:
-    """What the banner of an as-of page says: its day, and when history begins if that is later."""
-    if not ctx.op:
-        return None
-    return {"op": ctx.op, "day": ctx.today.isoformat(), "today_url": build.with_params(request.full_path, op=""),
-            "begins": _history_begins(ctx.moment)}
-
-
-def _today() -> dt.date:
-    """Today in the Netherlands, as `?op=` reads days."""
-    return clock.now().astimezone(AMSTERDAM).date()
-
-
-def _history_begins(moment: Moment) -> str | None:
-    """When the version log begins, if `moment` lies before it (nothing is known then); else None."""
-    first = _hub_node().history.begins()
-    if first is None:
-        return _today().isoformat()
-    begins = dt.datetime.fromisoformat(first.replace("Z", "+00:00"))
-    return begins.astimezone(AMSTERDAM).date().isoformat() if moment.at < begins else None
-
-
-class ViewCache:
-    """Views made from one federation index, by what was asked; emptied when the index changes."""
-
-    most = 256
-
-    def __init__(self):
-        self._federation, self._made, self._lock = None, {}, threading.Lock()
-
-    def get(self, federation, key: tuple, make):
-        with self._lock:
-            if federation is not self._federation or len(self._made) >= self.most:
-                self._federation, self._made = federation, {}
-            found = self._made.get(key)
-        if found is None:
-            found = make()
-            with self._lock:
-                if federation is self._federation:
-                    self._made[key] = found
-        return found
-
-
 def _view(ctx: build.Context, make, key: str | None, page: int | None, recent: bool) -> dict:
     """A view's data, made once per federation index, language, filters, page, day and moment.
 
@@ -198,8 +110,8 @@ def _view(ctx: build.Context, make, key: str | None, page: int | None, recent: b
     """
     filters = build.read_filters(request.args)
     cache_key = (make, key, tuple(sorted(filters.items())), g.get("lang", "nl"), page, ctx.today, ctx.op)
-    view = _views_cache(ctx).get(ctx.federation, cache_key,
-                                 lambda: make(ctx, filters, page) if key is None else make(ctx, key, filters, page))
+    made = (lambda: make(ctx, filters, page)) if key is None else (lambda: make(ctx, key, filters, page))
+    view = as_of.views_cache(ctx).get(ctx.federation, cache_key, made)
     return {**view, "recent": _recent_changes(current_node())} if recent and not ctx.op else view
 
 
@@ -207,9 +119,17 @@ def _with_history(ctx: build.Context, view: dict) -> dict:
     """A community view with its versions ("geschiedenis"), read per request: the log moves with every harvest."""
     members = {member.graph: member.name for member in ctx.federation.members.values()}
     until = ctx.moment.at if ctx.moment else None
-    found = resource_history.history(_hub_node().store, [s["iri"] for s in view["community"]["sources"]],
-                                     ctx.label, members, until)
+    found = resource_history.history(as_of.hub_node().store, [s["iri"] for s in view["community"]["sources"]],
+                                     ctx.label, members, until, _field_label)
     return {**view, "geschiedenis": found}
+
+
+def _field_label(part: str, predicate: str) -> str | None:
+    """A field of a version as the editor's form names it (`schema:name` is "Naam"); None if it has none."""
+    kind = part or "praktijken"
+    schema = KINDS.get(kind)
+    found = [name for name, _, rdf, _ in mapped_fields(schema) if rdf.predicate == predicate] if schema else []
+    return field_label(kind, found[0]) if found else None
 
 
 def _recent_changes(node) -> list[dict]:
@@ -237,7 +157,7 @@ def _respond(make, key: str | None = None, recent: bool = False):
     media_type = _choose()
     whole = media_type not in (HTML, JSON) or (media_type == JSON and request.args.get("pagina") == ALL)
     page = None if whole else _page_number()
-    ctx = _context(*_asked_moment())
+    ctx = as_of.context(*as_of.asked_moment())
     view = _view(ctx, make, key, page, recent)
     if view["view"] == "praktijk" and media_type in (HTML, JSON):
         view = _with_history(ctx, view)
@@ -254,11 +174,11 @@ def _respond(make, key: str | None = None, recent: bool = False):
         return csv_response(*formats.csv_table(view, which), f"{_file_name(view, which)}.csv")
     if media_type != HTML:
         return rdf_response(formats.view_triples(view, current_node().settings["base_url"]), media_type)
-    drawn = _views_cache(ctx).get(ctx.federation, ("map", view["url"], g.get("lang", "nl")),
-                                  lambda: _gemeente_map(ctx, view))
+    drawn = as_of.views_cache(ctx).get(ctx.federation, ("map", view["url"], g.get("lang", "nl")),
+                                       lambda: _gemeente_map(ctx, view))
     return _with_page_links(conditional(render_template(
         "views/view.html", view=view, gemeente_map=drawn, page=page, page_size=build.PAGE_SIZE,
-        as_of=_as_of(ctx), changes_url=_changes_link(view, ctx), last_day=_today().isoformat(),
+        as_of=as_of.banner(ctx), changes_url=_changes_link(view, ctx), last_day=as_of.local_today().isoformat(),
         history_shown=resource_history.SHOWN), HTML), view)
 
 
@@ -273,73 +193,6 @@ def _changes_link(view: dict, ctx: build.Context) -> str:
     if view["view"] == "praktijk":
         return ""
     return build.changes_url(view["view"], view["id"], tot=ctx.op)
-
-
-def _changes(kind: str, key: str = ""):
-    """A view's change page: what changed in its area between the days `van` and `tot`."""
-    media_type = _choose(CHANGE_FORMATS)
-    node = _hub_node()
-    van, tot, today = _window()
-    ctx = _context(tot, "" if today else tot.label)
-    area = build.area(ctx, kind, key)
-    cache_key = ("changes", kind, area["id"], van.text, g.get("lang", "nl"))
-    made = _views_cache(ctx).get(ctx.federation, cache_key, lambda: changed.page(
-        ctx, node.federation_as_of(van), area, van.label, tot.label, today))
-    base = f"veranderd-{_safe(area['id'])}-" if area["id"] else "veranderd-"
-    name = f"{base}{made['van']}-{made['tot']}"
-    if media_type == JSON:
-        return conditional(jsonify(made).get_data(), JSON)
-    if media_type == CSV:
-        return csv_response(*changed.csv_table(made), f"{name}.csv")
-    if media_type == ATOM:
-        return conditional(changed.atom(made, node.settings["base_url"], _feed_words(made, node), _updated(tot)),
-                           ATOM)
-    return conditional(render_template("views/changes.html", changed=made, kinds=CHANGE_KINDS,
-                                       begins=_history_begins(van), last_day=_today().isoformat()), HTML)
-
-
-def _window() -> tuple[Moment, Moment, bool]:
-    """The two days a change page compares: `tot` (default today) and `van` (default three months before)."""
-    tot, _ = _asked_moment("tot")
-    today = tot is None or tot.day == _today()
-    tot = tot or end_of(_today())
-    van, _ = _asked_moment("van")
-    van = van or end_of(months_before(tot.day, DEFAULT_MONTHS))
-    if van.at > tot.at:
-        raise BadMoment(N_("van=%(van)s ligt na tot=%(tot)s: kies een begin vóór het eind."),
-                        van=van.label, tot=tot.label)
-    return van, tot, today
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` earlier (the month's last day when it is shorter: 31 May -> 28 Feb)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    for candidate in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    return dt.date(year, month + 1, min(day.day, 28))
-
-
-def _updated(tot: Moment) -> dt.datetime:
-    """The feed's `updated`: the newest version recorded by `tot` (stable until the log moves)."""
-    rows = _hub_node().store.select(named("ldes/head").text)
-    newest = rows[0].get("time") if rows else None
-    if newest is None:
-        return tot.at
-    return min(tot.at, dt.datetime.fromisoformat(newest.value.replace("Z", "+00:00")))
-
-
-def _feed_words(made: dict, node) -> dict:
-    """The feed's words in the page's language."""
-    area = area_title(made["area"])
-    return {"title": gettext("Wat is er veranderd in %(area)s tussen %(van)s en %(tot)s", area=area,
-                             van=made["van"], tot=made["tot"]),
-            "author": node.settings["name"], "lang": g.get("lang", "nl"),
-            "empty": gettext("niet meer in het register"),
-            **{kind: str(text) for kind, text in CHANGE_KINDS.items()}}
 
 
 def _with_page_links(response, view: dict):

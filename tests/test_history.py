@@ -159,7 +159,8 @@ def test_moments_are_read_strictly():
     assert parse_moment("2026-03-01").text == "2026-03-01T22:59:59Z"  # the end of the day in Amsterdam
     assert parse_moment("2026-07-01").text == "2026-07-01T21:59:59Z"  # summer time
     assert parse_moment("2026-03-01T12:00:00Z").text == "2026-03-01T12:00:00Z"
-    for bad in ("", "gisteren", "2026-02-30", "2026-03-01T12:00:00", "9999-01-01", "01-03-2026"):
+    for bad in ("", "gisteren", "2026-02-30", "2026-03-01T12:00:00", "9999-01-01", "01-03-2026", "0001-01-01",
+                "1899-12-01T12:00:00Z"):
         with pytest.raises(BamboeError) as raised:
             parse_moment(bad)
         assert raised.value.status == 400, bad

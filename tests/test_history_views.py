@@ -297,6 +297,17 @@ def test_the_change_feed_is_atom_with_one_entry_per_change(client):
         dt.datetime.fromisoformat(entry.find(ATOM + "updated").text)
     assert len({entry.find(ATOM + "id").text for entry in entries}) == 4
     assert "Vlekkenkring: Nieuw gestart" in {entry.find(ATOM + "title").text for entry in entries}
+    started = next(e for e in entries if e.find(ATOM + "title").text == "Vlekkenkring: Nieuw gestart")
+    assert "niet meer in het register" not in started.find(ATOM + "content").text  # it is new: it was nowhere
+    assert started.find(ATOM + "content").text.startswith("Nieuw gestart: geen → ")
+
+
+@pytest.mark.parametrize("path", ["/overzicht?op=0001-01-01", "/overzicht/veranderd?tot=0001-01-02",
+                                  "/overzicht/veranderd?van=0001-01-01&tot=2026-07-01"])
+def test_dates_too_far_back_are_refused_not_overflowed(client, path):
+    response = client.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
 
 
 def test_geschiedenis_lists_every_version_newest_first_with_what_changed(client, hub):

@@ -15,6 +15,8 @@ from registry.errors import N_, BamboeError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EARLIEST_YEAR = 1900
+"""No registry history goes back further; earlier dates only overflow date arithmetic (a week before 0001-01-01)."""
 
 
 class BadMoment(BamboeError):
@@ -58,6 +60,9 @@ def parse_moment(text: str, name: str = "op") -> Moment:
     except ValueError:
         raise BadMoment(N_("%(name)s=%(text)r is geen datum: geef een datum als 2026-03-01 (of een tijdstip met "
                            "tijdzone, zoals 2026-03-01T12:00:00Z)."), name=name, text=text) from None
+    if moment.day.year < EARLIEST_YEAR:
+        raise BadMoment(N_("%(name)s=%(text)s ligt te ver terug; kies een datum vanaf %(year)s."),
+                        name=name, text=text, year=EARLIEST_YEAR)
     if moment.day > clock.now().astimezone(AMSTERDAM).date():
         raise BadMoment(N_("%(name)s=%(text)s ligt in de toekomst; de geschiedenis loopt tot vandaag."),
                         name=name, text=text)

@@ -54,8 +54,9 @@ def csv_table(changed: dict) -> tuple[tuple[str, ...], list[list]]:
 def atom(changed: dict, base_url: str, words: dict, updated: dt.datetime) -> bytes:
     """The changes as an Atom 1.0 feed, one entry per change.
 
-    `words` holds the page's language: `title`, `author`, `lang`, `empty` (what `to` says
-    when nothing is left) and a name per change kind. An entry's id depends on the change
+    `words` holds the page's language: `title`, `author`, `lang`, `gone` (what `to` says
+    when the community left the register), `none` (an empty value, as the page says it) and
+    a name per change kind. An entry's id depends on the change
     only (community, kind, from, to), so a reader sees it once across overlapping windows.
     """
     absolute = lambda path: base_url + path.lstrip("/")  # noqa: E731
@@ -67,7 +68,7 @@ def atom(changed: dict, base_url: str, words: dict, updated: dt.datetime) -> byt
     feed.link(href=absolute(changed["url"]), rel="alternate", type="text/html")
     feed.language(words["lang"])
     feed.updated(updated)
-    shown = lambda iris: ", ".join(changed["labels"].get(iri, iri) for iri in iris) or words["empty"]  # noqa: E731
+    shown = lambda iris, empty: ", ".join(changed["labels"].get(iri, iri) for iri in iris) or empty  # noqa: E731
     for change in reversed(changed["changes"]):  # feedgen puts the last added first
         entry = feed.add_entry()
         key = "\n".join([change["iri"], change["kind"], *change["before"], "→", *change["after"]])
@@ -75,7 +76,8 @@ def atom(changed: dict, base_url: str, words: dict, updated: dt.datetime) -> byt
         entry.title(f"{change['name']}: {words[change['kind']]}")
         entry.link(href=absolute(change["url"]), rel="alternate", type="text/html")
         entry.updated(updated)
-        entry.content(f"{words[change['kind']]}: {shown(change['before'])} → {shown(change['after'])} "
+        after = shown(change["after"], words["gone"] if change["kind"] == "ended" else words["none"])
+        entry.content(f"{words[change['kind']]}: {shown(change['before'], words['none'])} → {after} "
                       f"({change['iri']})", type="text")
     return feed.atom_str(pretty=True)
 

@@ -88,5 +88,5 @@ def _feed_words(made: dict, node) -> dict:
     return {"title": gettext("Wat is er veranderd in %(area)s tussen %(van)s en %(tot)s", area=area,
                              van=made["van"], tot=made["tot"]),
             "author": node.settings["name"], "lang": g.get("lang", "nl"),
-            "empty": gettext("niet meer in het register"),
+            "gone": gettext("niet meer in het register"), "none": gettext("geen"),
             **{kind: str(text) for kind, text in KINDS.items()}}

@@ -17,6 +17,7 @@ from registry.waitress_hardening import harden
 from registry.config import CONFIG_FILE
 from registry.errors import N_, ConfigError, StoreBusyError
 from registry.store import RUN_FILE, running_node
+from registry.web import over_time
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,9 @@ def build_server(data_dir: Path, host: str, port: int, threads: int | None = Non
     node = app.extensions["bamboe"]
     if node.hub is None:  # a node shows the names of the networks on other nodes it is part of
         linked_names.start(node.store, settings["base_url"])
-    else:  # build the views' index while the server starts, not in the first request
+    else:  # build the views' index and the timeline while the server starts, not in the first request
         node.federation.refresh_soon()
+        over_time.warm(app)
     run_file = data_dir / RUN_FILE
     run_file.parent.mkdir(parents=True, exist_ok=True)
     run_file.write_text(json.dumps({

@@ -81,3 +81,9 @@ def _lifetime(timeline: Timeline, entry: dict, until) -> over.Lifetime | None:
     if found is None and start is not None:
         found = over.Lifetime.between(start, parse_day(entry.get("end", "")), day_of(until), "einddatum")
     return found
+
+
+def warm(app) -> None:
+    """Start reading the hub's timeline while the server starts (a big history takes a minute)."""
+    with app.app_context():
+        _timelines(app.extensions["bamboe"]).get(wait_s=0)

@@ -19,6 +19,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, TimeoutE
 from urllib3.util.retry import Retry
 
 from registry.errors import N_, FetchError
+from registry.history.notices import SPECIFICATION as ERASURES
 
 USER_AGENT = "Bamboe-harvester/0.1 (+https://w3id.org/lerende-praktijken)"
 VOID = "http://rdfs.org/ns/void#"
@@ -60,6 +61,7 @@ class Endpoints:
     dump: str
     feed: str | None = None
     stream: str | None = None  # the node's event stream (LDES), followed instead of the dump when possible
+    erasures: str | None = None  # the node's privacy erasures, applied to the hub's copy and versions
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def open_session(limits: Limits) -> requests.Session:
 
 
 def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoints:
-    """Read the node's root description for its dump and change feed."""
+    """Read the node's root description for its dump, change feed, event stream and privacy erasures."""
     response = get(session, base_url, limits, {"Accept": "application/n-triples, text/turtle;q=0.9"})
     if response.status != 200:
         raise FetchError(N_("%(url)s antwoordde HTTP %(http_status)s op de vraag naar zijn beschrijving."),
@@ -125,12 +127,12 @@ def discover(session: requests.Session, base_url: str, limits: Limits) -> Endpoi
     if not dumps:
         raise FetchError(N_("%(url)s noemt geen void:dataDump in zijn beschrijving."), url=base_url)
     dump = min(dumps, key=lambda url: next((i for i, ext in enumerate(DUMP_PREFERENCE) if url.endswith(ext)), 99))
-    feed, stream = (_endpoint(triples, standard) for standard in (ACTIVITY_STREAMS, LDES))
-    for url in (dump, feed, stream):
+    feed, stream, erasures = (_endpoint(triples, standard) for standard in (ACTIVITY_STREAMS, LDES, ERASURES))
+    for url in (dump, feed, stream, erasures):
         if url and not url.startswith(base_url):
             raise FetchError(N_("%(url)s noemt %(named)s als dump of feed; een node wordt alleen onder zijn eigen "
                                 "basis-URL opgehaald."), url=base_url, named=url)
-    return Endpoints(dump=dump, feed=feed, stream=stream)
+    return Endpoints(dump=dump, feed=feed, stream=stream, erasures=erasures)
 
 
 def _endpoint(triples: list[ox.Triple], standard: str) -> str | None:

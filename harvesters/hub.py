@@ -31,7 +31,7 @@ class Hub:
         self.base = settings["base_url"]
         self.path = instances_path(settings, data_dir)
         self.instances = load_instances(self.path)
-        self.options = Options.from_settings(settings)
+        self.options = Options.from_settings(settings, data_dir)
         self.default_interval_s = parse_interval(settings["harvest_interval"])
         self.lock_folder = Path(data_dir) / "run" / "harvest"
         self.after_harvest: list[Callable[[HarvestRun], None]] = []

@@ -12,16 +12,20 @@ its record and pass the same scope, validation and hold rules, and the store sta
 rewrites only the changed records. Whenever the stream cannot bring the copy up to
 date (gone, broken, no longer holding what the hub last read) the dump is harvested
 as before; see `harvesters.ldes`.
+
+Before anything is compared, the node's privacy erasures that the hub has not applied
+yet are applied to its copy and to every version it keeps (`harvesters.erasures`).
 """
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
-from harvesters import ldes
+from harvesters import erasures, ldes
 from harvesters.check import check
 from harvesters.fetch import Limits, discover, feed_position, fetch_dump, open_session
 from harvesters.instances import Instance
@@ -32,6 +36,7 @@ from harvesters.scope import scope
 from harvesters.status import read_runs
 from harvesters.texts import Text
 from registry.errors import N_, BamboeError, FetchError
+from registry.history.erase import remove_stale_copies
 from registry.ldes import versions
 from registry.queries import insert_data, named
 from registry.store import Store
@@ -44,10 +49,12 @@ class Options:
     limits: Limits = Limits()
     hold_share: float = 0.3
     hold_min_records: int = 10
+    run_folder: Path | None = None  # the hub's dump and query snapshots: removed after a privacy erase
 
     @classmethod
-    def from_settings(cls, settings: dict) -> "Options":
-        return cls(Limits.from_settings(settings), settings["harvest_hold_share"])
+    def from_settings(cls, settings: dict, data_dir: Path | None = None) -> "Options":
+        return cls(Limits.from_settings(settings), settings["harvest_hold_share"],
+                   run_folder=Path(data_dir) / "run" if data_dir else None)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,8 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     previous = last_good(store, hub_base, instance.id)
     with open_session(limits) as session:
         endpoints = discover(session, instance.url, limits)
+        if endpoints.erasures:
+            _erase(store, hub_base, instance, erasures.read(session, endpoints.erasures, limits), options.run_folder)
         stream = _stream(session, endpoints, limits, instance)
         position = ldes.saved(store, instance.id) if stream else None
         if position and position.stream == stream.iri and previous.used and not confirm_removals:
@@ -133,6 +142,22 @@ def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     run.out_of_scope = scoped.dropped_count + orphans
     before, _ = split(store.graph_triples(graph_iri(hub_base, instance.id)))
     return _apply(store, hub_base, instance, options, run, before, records, previous, confirm_removals, patch=False)
+
+
+def _erase(store, hub_base, instance, notices, run_folder: Path | None) -> None:
+    """Purge what the node erased from the copy and every version, before the copy is compared with the node.
+
+    The node's rewritten data then equals the copy, so neither the dump nor the stream
+    (which carries no new version for an erase) brings the erased values back.
+    """
+    if not notices:
+        return
+    with _store_lock, versions.numbering():  # no catch-up in this process reads the log half-way
+        update, count = erasures.pending(store, hub_base, instance, notices)
+        if count:
+            store.update(update)
+            if run_folder is not None:
+                remove_stale_copies(run_folder, store.state()[0])
 
 
 def _stream(session, endpoints, limits, instance) -> ldes.Stream | None:

@@ -118,22 +118,63 @@ def load(data_dir, files):
 @data_option
 @click.option("--format", "syntax", type=click.Choice(["nquads", "turtle"]), default="nquads", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
-def export(data_dir, syntax, output):
-    """Write the node's whole data as N-Quads or Turtle."""
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="The data as it was at that moment: 2026-03-01 (the end of that day) or a dateTime with a time "
+                   "zone; what /sparql?asOf= queries.")
+def export(data_dir, syntax, output, as_of):
+    """Write the node's whole data (or, with --as-of, its data as of a date) as N-Quads or Turtle."""
     from registry.rdf import nquads_to_turtle
     from registry.store import open_store
 
-    store = open_store(data_dir, _settings(data_dir))
+    settings = _settings(data_dir)
+    moment = _export_moment(as_of)  # a bad date is refused before the store is opened
+    store = open_store(data_dir, settings)
     try:
-        body = store.dump()
+        body = store.dump() if moment is None else _dataset_as_of(store, settings, moment)
     finally:
         store.close()
     if syntax == "turtle":
         body = nquads_to_turtle(body)
     if output:
-        output.write_bytes(body)
+        _write_whole(output, body)
     else:
         sys.stdout.buffer.write(body)
+
+
+def _export_moment(text: str | None):
+    from registry.history.moments import parse_moment
+
+    return None if text is None else parse_moment(text, "--as-of")
+
+
+def _dataset_as_of(store, settings: dict, moment) -> bytes:
+    """The public dataset as of `moment`, as /sparql?asOf= holds it; say so when the history began later."""
+    import datetime as dt
+
+    from registry.history.published import dataset_as_of
+    from registry.history.states import token
+    from registry.node import data_graph
+
+    log_graph = None
+    if settings["instances"]:
+        from harvesters.log import log_graph as hub_log_graph
+
+        log_graph = hub_log_graph(settings["base_url"])
+    first = token(store).first
+    if first is None or moment.at < dt.datetime.fromisoformat(first.replace("Z", "+00:00")):
+        click.echo(f"Note: the history begins {first or 'later (nothing recorded yet)'}; the data as of "
+                   f"{moment.label} is empty.", err=True)
+    return dataset_as_of(store, moment, data_graph(settings["base_url"]), log_graph)
+
+
+def _write_whole(output: Path, body: bytes) -> None:
+    """Write the file whole or not at all: a partial file beside it, renamed when complete."""
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_bytes(body)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @main.command()
@@ -275,6 +316,66 @@ def token_revoke(data_dir, token_id):
     _settings(data_dir)
     Accounts(data_dir).revoke_token(token_id)
     click.echo(f"Revoked token {token_id}.", err=True)
+
+
+@main.group()
+def privacy():
+    """Erase personal data from the node's data and from every version of its history."""
+
+
+@privacy.command("erase")
+@data_option
+@click.option("--text", required=True, help="Text to erase (whole words, any case), e.g. a person's name.")
+@click.option("--resource", default=None, metavar="IRI", help="Erase only in this record and the records below it.")
+@click.option("--reason", default="", help="Why, for the audit trail (the erased text is taken out of it).")
+def privacy_erase(data_dir, text, resource, reason):
+    """Erase a text from the data, the audit trail and every version.
+
+    Every literal holding the text (whole words, any case) is rewritten, the text
+    becoming "[verwijderd]", in one step; a notice without the text is published at
+    /privacy/verwijderingen, and harvesting hubs apply it to their copies and versions.
+    """
+    from registry.accounts import User
+    from registry.editing.erasure import erase_text
+    from registry.history.erase import remove_stale_copies
+    from registry.store import open_store
+
+    settings = _settings(data_dir)
+    store = open_store(data_dir, settings)
+    try:
+        erased = erase_text(store, settings, text, User("bamboe-privacy", "admin"), resource, reason)
+        if erased.notice:
+            remove_stale_copies(data_dir / "run", store.state()[0])
+    finally:
+        store.close()
+    if not erased.notice and not erased.audit:
+        click.echo("The text occurs nowhere in this node's data, history or audit trail; nothing changed.")
+        return
+    click.echo(f"Erased: {erased.values} value(s) in {len(erased.resources)} record(s), {erased.versions} "
+               f"version(s) and {erased.audit} audit value(s) rewritten.")
+    if erased.notice:
+        click.echo(f"Notice for the hubs: {erased.notice}")
+
+
+@privacy.command("compact")
+@data_option
+def privacy_compact(data_dir):
+    """Rewrite a stopped node's store files, so none keeps an erased value.
+
+    Oxigraph never removes a value it once stored from its files: after an erase, stop
+    the node, run this, and start it again.
+    """
+    from registry.history.erase import compact_store
+    from registry.store import running_node
+
+    settings = _settings(data_dir)
+    if settings["store"] == "remote":
+        raise ConfigError(N_("Deze node bewaart zijn gegevens in een externe store; comprimeer die met de eigen "
+                             "middelen van die store."))
+    if running_node(data_dir):
+        raise StoreError(N_("De node draait: stop hem eerst (de store mag maar één schrijver hebben)."))
+    quads = compact_store(data_dir / "store")
+    click.echo(f"Rewrote the store in {data_dir / 'store'}: {quads} quads, no value kept from before.")
 
 
 from harvesters.cli import harvest, instances  # noqa: E402  (commands defined beside the harvester)

@@ -20,8 +20,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(label_of=_label_of, local=_local)
     for module in (resources, sparql, dump, vocabulary, feed, ldes, editor, api_root, graphs):
         app.register_blueprint(module.blueprint)
+    from registry.web import privacy  # the erasure notices hubs read (registry.history.notices)
+
+    app.register_blueprint(privacy.blueprint)
     hub.init_app(app)
     app.register_blueprint(views.blueprint)
+    from registry.web import over_time  # the views' change over time: a template global, no routes
+
+    app.register_blueprint(over_time.blueprint)
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     auth.csrf.exempt(sparql.blueprint)  # public queries carry no session: nothing to forge
 

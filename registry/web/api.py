@@ -10,12 +10,14 @@ the node serves itself, so it works offline.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
 from urllib.parse import urlencode
 from pathlib import Path
 
+import marshmallow as ma
 import swagger_ui_bundle
 from flask import Blueprint as FlaskBlueprint, Flask, g, render_template, request, send_from_directory
 from flask.views import MethodView
@@ -23,8 +25,10 @@ from werkzeug.exceptions import BadRequest
 
 from registry.communities import page_neighbours
 from registry.editing.schemas import NESTED, Begrip, Praktijk
-from registry.editing.service import NOT_AN_OBJECT, Address, Saved
-from registry.errors import N_, InvalidInput, NotAcceptable, UnsupportedMediaType
+from registry.editing.service import FIELDS_INVALID, NOT_AN_OBJECT, Address, Saved
+from registry.editing.erasure import MAX_LENGTH, MIN_LENGTH, erase_text
+from registry.editing.messages import field_errors
+from registry.errors import N_, Forbidden, InvalidInput, NotAcceptable, UnsupportedMediaType
 from registry.web import current_node, json_body
 from registry.web.api_spec import PREFIX, VERSION, ApiBlueprint, BamboeApi, Conventions, spec_options
 from registry.web.auth import write_limit, bearer_user, csrf, limiter
@@ -295,6 +299,65 @@ for _schema in NESTED:
     _kind = _schema.Meta.collection
     blueprint.route(f"/praktijken/<community>/{_kind}", endpoint=f"{_kind}_collection")(_collection_view(_schema))
     blueprint.route(f"/praktijken/<community>/{_kind}/<slug>", endpoint=f"{_kind}_item")(_item_view(_schema))
+
+
+# --- privacy erase (admins only) ---------------------------------------------------
+
+class PrivacyVerwijdering(ma.Schema):
+    """What to erase: a text, everywhere or in one record and the records below it."""
+
+    error_messages = {"unknown": "unknown-field", "type": "invalid-object"}
+
+    tekst = ma.fields.String(required=True, error_messages={"required": "required", "null": "null"},
+                             validate=ma.validate.Length(min=MIN_LENGTH, max=MAX_LENGTH, error="length"), metadata={
+                                 "description": "The text to erase: every literal holding it as whole words, in any "
+                                                "case, is rewritten (the text becomes `[verwijderd]`)."})
+    bron = ma.fields.String(validate=ma.validate.Length(min=1, max=2000, error="length"), metadata={
+        "description": "IRI of a record of this node: erase only there and in the records below it."})
+    reden = ma.fields.String(validate=ma.validate.Length(max=300, error="length"), metadata={
+        "description": "Why, for the audit trail (the erased text is taken out of it too)."})
+
+
+class PrivacyVerwijderd(ma.Schema):
+    """What an erase did."""
+
+    id = ma.fields.String(allow_none=True, metadata={"description": "IRI of the published notice (on "
+                                                                    "/privacy/verwijderingen); null when the text "
+                                                                    "occurred nowhere."})
+    tijd = ma.fields.DateTime(metadata={"description": "When the erase was recorded (UTC)."})
+    bronnen = ma.fields.List(ma.fields.String(), metadata={"description": "The records whose data or versions "
+                                                                          "were rewritten."})
+    waarden = ma.fields.Integer(metadata={"description": "Distinct values rewritten in the data and the versions."})
+    versies = ma.fields.Integer(metadata={"description": "Versions in the history that were rewritten."})
+    auditregels = ma.fields.Integer(metadata={"description": "Values rewritten in the private audit trail."})
+
+
+@blueprint.route("/privacy-verwijderingen", endpoint="privacy_erase", methods=["POST"])
+@blueprint.doc(summary="Erase a text from the data and from every version (admins only)", security=BEARER,
+               description="Rewrites every literal holding the text in the node's data, its audit trail and every "
+                           "version of its history, in one step, and publishes a notice without the text at "
+                           "/privacy/verwijderingen so harvesting hubs purge their copies and versions too.",
+               requestBody={"required": True, "content": {"application/json": {"schema": PrivacyVerwijdering}}})
+@blueprint.response(200, PrivacyVerwijderd)
+@blueprint.problems(400, 401, 403, 406, 409, 413, 415, 429)
+def privacy_erase():
+    user = bearer_user()
+    if not user.is_admin:
+        raise Forbidden(N_("Alleen een beheerder mag gegevens wissen; gebruik een token van een beheerdersaccount."))
+    payload = _body()
+    if not isinstance(payload, dict):
+        raise InvalidInput(NOT_AN_OBJECT, fields=[{"name": "", "code": "invalid-object"}])
+    try:
+        asked = PrivacyVerwijdering().load(payload)
+    except ma.ValidationError as error:
+        raise InvalidInput(FIELDS_INVALID, fields=field_errors(error.messages)) from None
+    node = current_node()
+    with node.editor._lock:  # one write at a time: no edit lands between reading and rewriting
+        erased = erase_text(node.store, node.settings, asked["tekst"], user, asked.get("bron"), asked.get("reden", ""))
+    if erased.notice:
+        node.snapshots.purge()  # no dump or query snapshot on disk keeps what was erased
+    return {"id": erased.notice, "tijd": dt.datetime.fromisoformat(erased.time), "bronnen": list(erased.resources),
+            "waarden": erased.values, "versies": erased.versions, "auditregels": erased.audit}
 
 
 docs_blueprint = FlaskBlueprint("api_docs", __name__, url_prefix=PREFIX)

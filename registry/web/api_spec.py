@@ -33,9 +33,11 @@ HEADERS = {
 PROBLEMS = {
     400: "Invalid input: `invalidParams` names every field, parameter or header at fault, all at once.",
     401: "No valid token: send `Authorization: Bearer bmb_...`.",
+    403: "The token is valid but its account may not do this (an admin's token is needed).",
     404: "Nothing of this kind at this address.",
     406: "The Accept header names no JSON type.",
-    409: "Still in use elsewhere; remove those uses first.",
+    409: "Conflict: still in use elsewhere (remove those uses first), or not done on this node (a hub erases "
+         "nothing itself: its members do).",
     410: "Deleted: a tombstone remains at this address.",
     412: "Changed since you read it: If-Match names an older ETag.",
     413: "The body is larger than this node accepts.",

@@ -8,7 +8,7 @@ Page N holds versions (N-1)*PAGE_SIZE+1 to N*PAGE_SIZE, oldest first, and points
 page N+1 with a `tree:GreaterThanOrEqualToRelation` on the timestamp (every version
 there is at least as new as the first one). A page is *complete* once page N+1
 exists: its versions and its relation are then fixed for good, which is what lets it
-be cached as immutable. The last page is open: it grows until it is full and the
+be cached for a day (only a privacy erase rewrites one). The last page is open: it grows until it is full and the
 next version opens a new page.
 """
 from __future__ import annotations
@@ -64,7 +64,7 @@ def describe_stream(base: str, title: str, license_iri: str | None) -> list[ox.T
 
 def stream_shape(base: str) -> list[ox.Triple]:
     """What a client needs to read the stream's pages, and nothing that a setting can change:
-    a complete page is served as immutable, so it carries only this."""
+    a complete page is cached for a day, so it carries only this."""
     stream, view = _iri(stream_iri(base)), _iri(view_iri(base))
     description, policy = _iri(stream_iri(base) + "#weergave"), _iri(stream_iri(base) + "#bewaren")
     triples = [

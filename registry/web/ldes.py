@@ -24,7 +24,8 @@ from registry.node import data_graph
 from registry.web import current_node, rdf_response
 from registry.web.negotiation import RDF_TYPES, choose
 
-IMMUTABLE = "public, max-age=604800, immutable"
+COMPLETE = "public, max-age=86400"
+"""A complete page gains no versions, but a privacy erase may rewrite one: caches keep it a day, not forever."""
 OPEN = "public, max-age=10, must-revalidate"
 PREFIXES = {"ldes": LDES, "tree": TREE, "as": AS}
 
@@ -55,7 +56,7 @@ def page(number: int):
         raise NotFound(N_("Deze wijzigingsstroom heeft geen pagina %(number)s; hij begint bij /wijzigingen/ldes."),
                        number=number)
     if found.complete:  # never changes again, whatever the settings become
-        return _respond(pages.stream_shape(node.settings["base_url"]) + found.triples, media_type, IMMUTABLE)
+        return _respond(pages.stream_shape(node.settings["base_url"]) + found.triples, media_type, COMPLETE)
     return _respond(_described(node) + found.triples, media_type, OPEN)
 
 
@@ -67,7 +68,7 @@ def version(number: int):
     if not found:
         raise NotFound(N_("Deze wijzigingsstroom heeft geen versie %(number)s; hij begint bij /wijzigingen/ldes."),
                        number=number)
-    return _respond(found, media_type, IMMUTABLE)
+    return _respond(found, media_type, COMPLETE)
 
 
 def _caught_up():

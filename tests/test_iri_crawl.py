@@ -27,11 +27,12 @@ SERVED_VOCABULARY = ("def", "id/")
 CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
           "application/signed-exchange;v=b3;q=0.7")
 FORMATS = {"turtle": "text/turtle", "json-ld": "application/ld+json"}
-NOT_DESCRIBED = ("dump", "wijzigingen", "api/v1/openapi.json")
+NOT_DESCRIBED = ("dump", "wijzigingen", "api/v1/openapi.json", "privacy/verwijderingen")
 """Download and service locations, not described resources: the dumps (`void:dataDump`,
 `dcat:downloadURL`; the history's `dump-geschiedenis.nq.gz` too) are files; the change feed
 (`/wijzigingen`, an endpoint URL) answers Activity Streams JSON; the OpenAPI document is the
-API's `dcat:endpointDescription`. `/sparql` is followed: for RDF Accept types it answers its SPARQL Service Description."""
+API's `dcat:endpointDescription`; the privacy erasure notices (`/privacy/verwijderingen`, the
+`dcat:endpointURL` hubs read) are for programs, like the event stream. `/sparql` is followed: for RDF Accept types it answers its SPARQL Service Description."""
 COLLECTIONS = {"praktijken", "bijeenkomsten", "verslagen", "resultaten", "organisaties", "begrippen", "werkplaats",
                "api", "v1", "def", "id", "cbs"}
 MOST = 400
@@ -201,7 +202,7 @@ def test_every_iri_of_an_edited_node_answers(editing_node):
 
 
 @pytest.mark.parametrize("path", ["dump.nq", "dump.ttl.gz", "dump-geschiedenis.nq.gz", "wijzigingen", "wijzigingen?na=3",
-                                  "api/v1/openapi.json"])
+                                  "api/v1/openapi.json", "privacy/verwijderingen"])
 def test_downloads_and_services_are_not_followed(path):
     assert not followed("http://n/" + path, "http://n/")
 

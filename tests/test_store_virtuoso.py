@@ -179,8 +179,8 @@ def test_the_event_streams_log_on_virtuoso(store):
     assert versions.catch_up(store, source) == 3
     assert versions.catch_up(store, source) == 0
     late = versions.Snapshot(f"{base}praktijken/p9", (data[0],), "d9")
-    store.update_private(versions.append(1, "elders", versions.log_triples(1, versions.KINDS[0], late, "d9",
-                                                                            "2026-01-01T00:00:00Z")))
+    store.update_private(versions.append(1, 1, "elders", versions.log_triples(1, versions.KINDS[0], late, "d9",
+                                                                               "2026-01-01T00:00:00Z")))
     numbered = store.select("SELECT ?r WHERE { GRAPH <urn:bamboe:ldes> { ?v <urn:bamboe:ldes#number> 1 ; "
                             "<urn:bamboe:ldes#resource> ?r } }")
     assert [row["r"].value for row in numbered] == [f"{base}praktijken/p0"]

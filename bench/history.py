@@ -31,7 +31,11 @@ Measured in one run (median of 3 unless said otherwise):
   it) and the shipped example query "praktijken per gemeente" over it; beside the same
   view and query on the live store. The current and the middle day's view are run in
   turn, so the shared machine's noise falls on both; the oldest and newest views once.
-  Also the suggested faster parse and load (`load_per_graph`) on the same contents.
+- suggestions, each checked to give the same quads or view: parse and load as one bulk
+  load per graph (`load_per_graph`); the view straight from each member's versions
+  (`view_per_member`, no state store in between); and, last (it adds to the log),
+  `#until` literals on superseded versions (`add_until`), so that one SELECT returns the
+  versions valid at a moment with their contents (`STATE_UNTIL`).
 
 Checks: the as-of count per gemeente equals the truth for that day; the as-of national
 view equals the view of a store holding the truth of the middle day, and, at the newest
@@ -344,7 +348,7 @@ STATE_UNTIL = """SELECT ?number ?content ?derived WHERE { GRAPH <urn:bamboe:ldes
 def add_until(hub: EmbeddedStore) -> int:
     """What a writer would add as it supersedes a version: `#until`, the time of the next version of that record."""
     chains: dict[tuple, list] = {}
-    for row in hub.select(named_state_times()):
+    for row in hub.select(version_times_query()):
         key = (row["resource"].value, row["derived"].value if row.get("derived") is not None else None)
         chains.setdefault(key, []).append((int(row["number"].value), row["version"], row["time"]))
     quads = []
@@ -355,7 +359,7 @@ def add_until(hub: EmbeddedStore) -> int:
     return len(quads)
 
 
-def named_state_times() -> str:
+def version_times_query() -> str:
     return ("SELECT ?version ?resource ?derived ?number ?time WHERE { GRAPH <urn:bamboe:ldes> { ?version "
             "<urn:bamboe:ldes#resource> ?resource ; <urn:bamboe:ldes#number> ?number ; <urn:bamboe:ldes#time> ?time . "
             "OPTIONAL { ?version <urn:bamboe:ldes#derivedFrom> ?derived } } }")
@@ -380,7 +384,8 @@ def truth_store(served: list[bytes], members: list[Member]) -> EmbeddedStore:
     store = EmbeddedStore()
     for member, data in zip(members, served):
         graph = ox.NamedNode(member.graph)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                     for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     return store
 
 
@@ -477,7 +482,8 @@ def print_storage(first, final, disk) -> None:
         whole, without, seconds = disk
         print(f"\nOn disk (RocksDB, after `optimize`): the whole hub store {mb(whole)} MB, without the log "
               f"{mb(without)} MB, so the log takes {mb(whole - without)} MB "
-              f"({(whole - without) / max(vn, 1) * 1000 / 1e6:.2f} MB per 1,000 versions); measured in {seconds:.0f} s.")
+              f"({(whole - without) / max(vn, 1) * 1000 / 1e6:.2f} MB per 1,000 versions); "
+              f"measured in {seconds:.0f} s.")
 
 
 def print_writes(member0: list) -> None:
@@ -494,6 +500,13 @@ def print_writes(member0: list) -> None:
         print(f"| {label} | {values[0]:.2f} | {later:.2f} | {values[-1]:.2f} |")
     print("\nPer harvest, `_apply` with / without versions: "
           + ", ".join(f"{w['apply']:.2f} / {wo['apply']:.2f}" for w, wo in member0))
+
+
+def until(key: str, found: dict) -> str:
+    """A cell of the `#until` suggestion: seconds, and whether it made the same state or view."""
+    if "until" not in found:
+        return ""
+    return f"{found['until'][key]:.2f} ({'same' if found['until'][key + ' ok'] else '**DIFFERS**'})"
 
 
 def print_as_of(found: dict, days: dict) -> None:
@@ -515,8 +528,6 @@ def print_as_of(found: dict, days: dict) -> None:
     line("&nbsp; suggestion: the view straight from the versions (`view_per_member`), once", "",
          lambda f: (f"{f['view per member']:.2f} ({'same view' if f['view per member ok'] else '**DIFFERS**'})"
                     if "view per member" in f else ""), f"{middle['view per member'] / cur['view']:.2f}x")
-    until = lambda key, f: (f"{f['until'][key]:.2f} ({'same' if f['until'][key + ' ok'] else '**DIFFERS**'})"  # noqa: E731
-                            if "until" in f else "")
     line("suggestion: `#until` literals, one SELECT (valid versions with contents) + `load_per_graph`: state", "–",
          lambda f: until("state", f))
     line("suggestion: `#until` + `view_per_member`: national view", "", lambda f: until("view", f),
@@ -573,10 +584,12 @@ def report(args, history: dict, build_s: float, final, disk, found: dict) -> Non
     days = {label: month(v).date().isoformat()
             for label, v in (("oldest", 0), ("middle", (args.versions - 1) // 2), ("newest", args.versions - 1))}
     harvests, direct = history["harvests"], history["direct"]
-    print(f"\nBuilt in {build_s:.0f} s by {len(harvests)} production harvests (median {statistics.median(harvests):.2f} s)"
+    print(f"\nBuilt in {build_s:.0f} s by {len(harvests)} production harvests "
+          f"(median {statistics.median(harvests):.2f} s)"
           + (f" and {len(direct)} direct writes (median {statistics.median(direct):.2f} s)" if direct else "")
           + f", plus {len(history['member0'])} harvests of member 0 into the twin; "
-          + (f"problems: {dict(history['problems'])}" if history["problems"] else "every harvest stored, none quarantined"))
+          + (f"problems: {dict(history['problems'])}" if history["problems"]
+             else "every harvest stored, none quarantined"))
     print_storage(history["first"], final, disk)
     print_writes(history["member0"])
     print_as_of(found, days)

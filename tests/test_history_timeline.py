@@ -33,23 +33,11 @@ from registry.ldes import KINDS, LOG_GRAPH
 from registry.ldes.versions import GONE, Snapshot, log_triples
 from registry.store import EmbeddedStore
 from registry.views.federation import Member
+from viewsfederation import PREFIXES  # the test federation's Turtle prefixes
 
 HUB = "http://hub.test/"
 HARVESTS = ("2025-02-15T10:00:00Z", "2025-05-15T10:00:00Z", "2025-11-15T10:00:00Z", "2026-02-15T10:00:00Z")
 NOW = "2026-03-10T12:00:00Z"
-PREFIXES = """@prefix lp: <https://w3id.org/lerende-praktijken/def#> .
-@prefix dct: <http://purl.org/dc/terms/> .
-@prefix schema: <http://schema.org/> .
-@prefix adms: <http://www.w3.org/ns/adms#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix thema: <https://w3id.org/lerende-praktijken/id/thema/> .
-@prefix soort: <https://w3id.org/lerende-praktijken/id/soort/> .
-@prefix perspectief: <https://w3id.org/lerende-praktijken/id/perspectief/> .
-@prefix niveau: <https://w3id.org/lerende-praktijken/id/niveau/> .
-@prefix status: <https://w3id.org/lerende-praktijken/id/status/> .
-@prefix gemeente: <https://identifier.overheid.nl/tooi/id/gemeente/> .
-@prefix cbs: <https://w3id.org/lerende-praktijken/id/cbs/2024/> .
-"""
 
 
 def community(slug, level, place, perspectives, start=None, status="actief", extra=""):

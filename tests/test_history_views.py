@@ -26,6 +26,7 @@ import rdflib
 from fakenode import FakeNode
 from registry import create_app
 from registry.store import EmbeddedStore
+from viewsfederation import PREFIXES  # the test federation's Turtle prefixes
 
 HUB = "http://hub.test/"
 ID = "https://w3id.org/lerende-praktijken/id/"
@@ -34,20 +35,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 HARVESTS = {"2026-05": "2026-05-15T10:00:00Z", "2026-06": "2026-06-15T10:00:00Z",
             "2026-07": "2026-07-15T10:00:00Z", "2026-08": "2026-08-15T10:00:00Z"}
 NOW = "2026-08-20T12:00:00Z"
-PREFIXES = """@prefix lp: <https://w3id.org/lerende-praktijken/def#> .
-@prefix dct: <http://purl.org/dc/terms/> .
-@prefix schema: <http://schema.org/> .
-@prefix adms: <http://www.w3.org/ns/adms#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix soort: <https://w3id.org/lerende-praktijken/id/soort/> .
-@prefix thema: <https://w3id.org/lerende-praktijken/id/thema/> .
-@prefix perspectief: <https://w3id.org/lerende-praktijken/id/perspectief/> .
-@prefix niveau: <https://w3id.org/lerende-praktijken/id/niveau/> .
-@prefix rol: <https://w3id.org/lerende-praktijken/id/rol/> .
-@prefix status: <https://w3id.org/lerende-praktijken/id/status/> .
-@prefix gemeente: <https://identifier.overheid.nl/tooi/id/gemeente/> .
-@prefix cbs: <https://w3id.org/lerende-praktijken/id/cbs/2024/> .
-"""
 
 
 def community(slug, name, level, themes, perspectives, status="actief", place="gemeente:gm0537", extra=""):

@@ -40,6 +40,11 @@ class Moment:
         return self.day.isoformat()
 
 
+def day_of(instant: dt.datetime) -> dt.date:
+    """The day people in the Netherlands saw this instant as."""
+    return instant.astimezone(AMSTERDAM).date()
+
+
 def end_of(day: dt.date) -> Moment:
     """The last second of `day` in the Netherlands."""
     last = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=AMSTERDAM)
@@ -56,14 +61,14 @@ def parse_moment(text: str, name: str = "op") -> Moment:
             at = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             if at.tzinfo is None:
                 raise ValueError("no time zone")
-            moment = Moment(at.astimezone(dt.timezone.utc), at.astimezone(AMSTERDAM).date())
+            moment = Moment(at.astimezone(dt.timezone.utc), day_of(at))
     except ValueError:
         raise BadMoment(N_("%(name)s=%(text)r is geen datum: geef een datum als 2026-03-01 (of een tijdstip met "
                            "tijdzone, zoals 2026-03-01T12:00:00Z)."), name=name, text=text) from None
     if moment.day.year < EARLIEST_YEAR:
         raise BadMoment(N_("%(name)s=%(text)s ligt te ver terug; kies een datum vanaf %(year)s."),
                         name=name, text=text, year=EARLIEST_YEAR)
-    if moment.day > clock.now().astimezone(AMSTERDAM).date():
+    if moment.day > day_of(clock.now()):
         raise BadMoment(N_("%(name)s=%(text)s ligt in de toekomst; de geschiedenis loopt tot vandaag."),
                         name=name, text=text)
     return moment

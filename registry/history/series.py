@@ -42,7 +42,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from registry.history.timeline import Life, Timeline, day_of
+from registry.history.moments import day_of
+from registry.history.timeline import Life, Timeline
 from registry.queries import named
 from registry.store import EmbeddedStore, vocabulary
 from registry.views.federation import Community

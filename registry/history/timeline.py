@@ -40,7 +40,7 @@ from operator import attrgetter, itemgetter
 import pyoxigraph as ox
 
 from registry.errors import StoreError
-from registry.history.moments import AMSTERDAM
+from registry.history.moments import day_of
 from registry.history.states import Token, token
 from registry.ldes import KINDS, XSD
 from registry.queries import named
@@ -56,11 +56,6 @@ CHUNK = 20_000
 """Versions read into one scratch store at a time."""
 SCRATCH = "urn:bamboe:timeline:"
 """Graph of version n in the scratch store: `urn:bamboe:timeline:n`."""
-
-
-def day_of(moment: dt.datetime) -> dt.date:
-    """The day people in the Netherlands saw this instant as."""
-    return moment.astimezone(AMSTERDAM).date()
 
 
 def parse_day(text: str) -> dt.date | None:

@@ -15,7 +15,7 @@ from flask import current_app, g, request
 
 from registry import clock
 from registry.errors import N_, NotFound
-from registry.history.moments import AMSTERDAM, DATE, Moment, parse_moment
+from registry.history.moments import DATE, Moment, day_of, parse_moment
 from registry.views import build
 from registry.web import current_node
 
@@ -72,7 +72,7 @@ def banner(ctx: build.Context) -> dict | None:
 
 def local_today() -> dt.date:
     """Today in the Netherlands, as `?op=` reads days."""
-    return clock.now().astimezone(AMSTERDAM).date()
+    return day_of(clock.now())
 
 
 def history_begins(moment: Moment, ctx: build.Context | None = None) -> str | None:
@@ -86,7 +86,7 @@ def history_begins(moment: Moment, ctx: build.Context | None = None) -> str | No
     if first is None:
         return local_today().isoformat()
     begins = dt.datetime.fromisoformat(first.replace("Z", "+00:00"))
-    return begins.astimezone(AMSTERDAM).date().isoformat() if moment.at < begins else None
+    return day_of(begins).isoformat() if moment.at < begins else None
 
 
 class ViewCache:

@@ -15,8 +15,8 @@ from flask import Blueprint, current_app
 
 from registry import clock
 from registry.history import series as over
-from registry.history.moments import parse_moment
-from registry.history.timeline import Timeline, Timelines, day_of, parse_day
+from registry.history.moments import day_of, parse_moment
+from registry.history.timeline import Timeline, Timelines, parse_day
 from registry.views import build
 from registry.web import current_node
 

@@ -21,7 +21,7 @@ from werkzeug.http import http_date
 from registry import clock, rdf
 from registry.errors import N_, BamboeError, NotAcceptable, QueryRefused, UnsupportedMediaType, UpdateRefused
 from registry.examples import example, examples
-from registry.history.moments import AMSTERDAM, Moment, parse_moment
+from registry.history.moments import Moment, day_of, parse_moment
 from registry.sandbox import Answers, CheckedQuery, QueryResult, check_query
 from registry.sandbox.as_of import AsOf, AsOfSnapshots
 from registry.sandbox.precheck import UPDATES_REFUSED, Dataset, check_dataset
@@ -199,7 +199,7 @@ def _results_page(node, text: str, dataset: Dataset | None):
 
 def _page(text: str, status: int = 200, as_of_day: str = "", **shown):
     """The query page: editor, date, examples, and whatever the last run showed."""
-    today = clock.now().astimezone(AMSTERDAM).date().isoformat()
+    today = day_of(clock.now()).isoformat()
     html = render_template("sparql.html", query=text, examples=examples(), as_of_day=as_of_day, last_day=today,
                            **shown)
     response = make_response(html, status)

@@ -25,7 +25,7 @@ from registry.signals import SignalIndex
 from registry.store import EmbeddedStore, Store, remote_store, vocabulary
 from registry.store.remote import RemoteStore
 from registry.store.server import OxigraphServer
-from registry.views.index import FederationIndex
+from registry.views.index import FederationIndex, federation_of
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,7 @@ class Node:
     def federation_as_of(self, moment: Moment):
         """The hub's federation as it was at `moment`, made once per moment from the version log."""
         members = self.hub.view_members()
-        return self.history.derived(moment, "federation", lambda state: FederationIndex(
-            state, members, today=lambda: moment.day).get())
+        return self.history.derived(moment, "federation", lambda state: federation_of(state.texts, members, moment.day))
 
     def _install_vocabulary(self) -> None:
         """Give the store the shipped vocabulary the signals follow (a private graph; see store.vocabulary)."""

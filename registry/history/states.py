@@ -1,13 +1,15 @@
 """The data as of a moment, made from the version log and kept for the next request.
 
-`History.state(moment)` is the one place an as-of dataset is made: the newest version
-of each resource at that moment, in the graph the live store keeps it in (a hub's
-member graph `{hub}graph/{id}`, a node's data graph). Views with `?op=`, `/sparql?asOf=`
-and `bamboe export --as-of` all read it. States are kept per moment (least recently
+`History.state(moment)` is the one place an as-of dataset is made: the version of each
+resource valid at that moment (recorded by then, and not yet superseded: its `#until`
+is later or absent), in the graph the live store keeps it in (a hub's member graph
+`{hub}graph/{id}`, a node's data graph). Views with `?op=`, `/sparql?asOf=` and
+`bamboe export --as-of` all read it. States are kept per moment (least recently
 used first out) until the log grows or a privacy erase rewrites it.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,8 +23,10 @@ from registry.queries import named
 from registry.store import EmbeddedStore, Store
 
 
-BATCH = 2000
-"""Versions whose content one query reads (a bounded VALUES list, for remote stores too)."""
+BLANK_SUBJECT = re.compile(r"(?m)^_:")
+BLANK_OBJECT = re.compile(r'(?m) _:([^\s"<>]+) \.$')
+"""A blank node in N-Triples, one triple a line: the subject at a line's start, or the object just before
+the final ` .` (a label holds no quote or angle bracket, so a literal or IRI that ends a line never matches)."""
 
 
 @dataclass(frozen=True)
@@ -42,30 +46,64 @@ def token(store: Store) -> Token:
                  row["first"].value if row.get("first") is not None else None)
 
 
-def state_quads(store: Store, moment: Moment, default_graph: str) -> list[ox.Quad]:
-    """Every quad of the data as of `moment`; blank nodes renamed per version so versions never merge."""
-    newest: dict[tuple[str, str | None], int] = {}
+def state_texts(store: Store, moment: Moment, default_graph: str) -> dict[str, bytes]:
+    """The data as of `moment` as one N-Triples document per graph, from one read of the versions valid then.
+
+    Each version's blank node labels get its number in front, so versions never merge
+    (as `rename_blank_nodes` would, without a Python object per triple): the text goes
+    to Oxigraph's parser whole, once per graph.
+    """
+    per_graph: dict[str, list[str]] = {}
     for row in store.select(named("history/state").bind(
             moment=ox.Literal(moment.text, datatype=ox.NamedNode(XSD + "dateTime")))):
-        key = (row["resource"].value, row["derived"].value if row.get("derived") is not None else None)
-        newest[key] = max(newest.get(key, 0), int(row["number"].value))
-    numbers = sorted(newest.values())
-    content = named("history/state_content")
-    quads = []
-    for start in range(0, len(numbers), BATCH):
-        batch = [ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")) for n in numbers[start:start + BATCH]]
-        for row in store.select(content.bind_values(content.text, "number", batch)):
-            graph = ox.NamedNode(row["derived"].value if row.get("derived") is not None else default_graph)
-            quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(
-                row["content"].value, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)]
-    return quads
+        content = row["content"].value
+        if not content:
+            continue  # a version saying the resource is gone
+        if "_:" in content:
+            tag = row["number"].value
+            content = BLANK_OBJECT.sub(rf" _:v{tag}_\1 .", BLANK_SUBJECT.sub(f"_:v{tag}_", content))
+        graph = row["derived"].value if row.get("derived") is not None else default_graph
+        per_graph.setdefault(graph, []).append(content if content.endswith("\n") else content + "\n")
+    return {graph: "".join(texts).encode() for graph, texts in sorted(per_graph.items())}
+
+
+def state_quads(store: Store, moment: Moment, default_graph: str) -> list[ox.Quad]:
+    """Every quad of the data as of `moment` (for tests and small states: a Python object per quad)."""
+    return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+            for graph, text in state_texts(store, moment, default_graph).items()
+            for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def loaded(texts: dict[str, bytes]) -> EmbeddedStore:
+    """A scratch store (in memory) holding each graph's N-Triples, bulk loaded."""
+    scratch = EmbeddedStore()
+    for graph, text in texts.items():
+        scratch.bulk_load(text, ox.RdfFormat.N_TRIPLES, graph)
+    return scratch
 
 
 def state_as_of(store: Store, moment: Moment, default_graph: str) -> EmbeddedStore:
     """A scratch store (in memory) holding the data as of `moment`."""
-    scratch = EmbeddedStore()
-    scratch.extend(state_quads(store, moment, default_graph))
-    return scratch
+    return loaded(state_texts(store, moment, default_graph))
+
+
+class State:
+    """The data as of one moment: N-Triples per graph, and a store of them made when first asked for.
+
+    A hub's as-of views read the texts per member graph (`views.index.federation_of`)
+    and never need the store; `/sparql?asOf` and the export do.
+    """
+
+    def __init__(self, texts: dict[str, bytes]):
+        self.texts = texts
+        self._store: EmbeddedStore | None = None
+        self._lock = threading.Lock()
+
+    def store(self) -> EmbeddedStore:
+        with self._lock:
+            if self._store is None:
+                self._store = loaded(self.texts)
+            return self._store
 
 
 class History:
@@ -73,7 +111,7 @@ class History:
 
     def __init__(self, store: Store, default_graph: str, keep: int = 4):
         self.store, self.default_graph, self.keep = store, default_graph, keep
-        self._kept: OrderedDict[str, tuple[Token, EmbeddedStore, dict]] = OrderedDict()
+        self._kept: OrderedDict[str, tuple[Token, State, dict]] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
 
@@ -82,9 +120,9 @@ class History:
         return token(self.store).first
 
     def state(self, moment: Moment) -> EmbeddedStore:
-        return self._entry(moment)[1]
+        return self._entry(moment)[1].store()
 
-    def derived(self, moment: Moment, name: str, make: Callable[[EmbeddedStore], object]):
+    def derived(self, moment: Moment, name: str, make: Callable[[State], object]):
         """Something made from the state once per state (the federation index of a hub, say)."""
         entry = self._entry(moment)
         with self._lock:
@@ -108,7 +146,7 @@ class History:
                 found = self._kept.get(key)
                 if found and found[0] == now:
                     return found
-            entry = (now, state_as_of(self.store, moment, self.default_graph), {})
+            entry = (now, State(state_texts(self.store, moment, self.default_graph)), {})
             with self._lock:
                 self._kept[key] = entry
                 self._kept.move_to_end(key)

@@ -24,6 +24,9 @@ from registry.queries import named
 from registry.store import Store
 
 TOMBSTONE = AS + "Tombstone"
+CLOSING = ox.Triple(ox.NamedNode(LOG_GRAPH), ox.NamedNode("urn:bamboe:ldes#closing"), ox.Literal("until"))
+"""The log's marker: every superseded version carries `#until` (written by every append, or once by
+`close_superseded` for a log from before)."""
 GONE = "gone"
 """Digest of a version that says the resource is no longer there at all."""
 _lock = threading.Lock()
@@ -112,14 +115,14 @@ def catch_up(store: Store, source: Source) -> int:
         first = int(row["count"].value) + 1 if row.get("count") is not None else 1
         newest = row["time"].value if row.get("time") is not None else None
         when = _latest(changed_at, newest)
-        triples = []
         changes = [change for current, recorded, graph in source.compared(store)
                    for change in _changes(current, recorded, graph)]
-        for number, (snapshot, kind, digest) in enumerate(changes, start=first):
-            triples += log_triples(number, kind, snapshot, digest, when)
-        last = first + len({t.subject for t in triples}) - 1
+        triples = []
+        for number, (snapshot, kind, digest, superseded) in enumerate(changes, start=first):
+            triples += log_triples(number, kind, snapshot, digest, when, superseded=superseded)
+        last = first + len(changes) - 1
         store.update_private(append(first, last, position, triples))  # the private log only: every cache stays valid
-        return len({t.subject for t in triples})
+        return len(changes)
 
 
 @contextmanager
@@ -140,19 +143,20 @@ def harvest_versions(store: Store, graph: str, records: dict, when: dt.datetime,
     resource no longer there gets a version saying so. Call inside `numbering()` and
     apply in the same transaction as the copy, so the copy and its history never part.
     """
+    row = head(store)  # first: it gives an older log its `#until` literals, which the next read relies on
     current = {iri: Snapshot(iri, r.triples, r.digest, graph) for iri, r in records.items()}
     recorded = _recorded(store, named("ldes/newest_of_graph").bind(graph=ox.Literal(graph)))
-    row = head(store)
     first = int(row["count"].value) + 1 if row.get("count") is not None else 1
     newest = row["time"].value if row.get("time") is not None else None
     stamp = _latest(when.isoformat(), newest)
-    triples = []
-    for number, (snapshot, kind, digest) in enumerate(_changes(current, recorded, graph), start=first):
-        triples += log_triples(number, kind, snapshot, digest, stamp, about)
-    if not triples:
+    changes = list(_changes(current, recorded, graph))
+    if not changes:
         return ""
+    triples = []
+    for number, (snapshot, kind, digest, superseded) in enumerate(changes, start=first):
+        triples += log_triples(number, kind, snapshot, digest, stamp, about, superseded)
     query = named("ldes/append_versions")
-    text = query.bind(first=_integer(first), last=_integer(first + len({t.subject for t in triples}) - 1))
+    text = query.bind(first=_integer(first), last=_integer(first + len(changes) - 1))
     return query.bind_triples(text, "VERSIONS", triples)
 
 
@@ -160,14 +164,47 @@ def head(store: Store) -> dict:
     """How far the log is: `count` and `time` of its newest version, `position`, `first` (the oldest's time).
 
     Read from the head marker each append writes; a log from before the marker is
-    counted once (the next append writes the marker).
+    counted once (the next append writes the marker). A log from before versions were
+    closed with `#until` gets those literals here, once (`close_superseded`).
     """
     rows = store.select(named("ldes/head").text)
     row = max(rows, key=lambda r: int(r["count"].value) if r.get("count") is not None else 0) if rows else {}
+    if row.get("first") is not None and row.get("closing") is None:
+        close_superseded(store)
     if row.get("count") is None and row.get("first") is not None:
         counted = store.select(named("ldes/head_counted").text)
         row = {**row, **(counted[0] if counted else {})}
     return row
+
+
+UNTIL = ox.NamedNode("urn:bamboe:ldes#until")
+CLOSED_BATCH = 5000
+"""`#until` literals one update writes when an older log is closed (bounded text for remote stores)."""
+
+
+def close_superseded(store: Store) -> int:
+    """Give every superseded version of a log written before `#until` was kept its `#until`; return how many.
+
+    A version is valid from its `#time` until the `#time` of the next version of the same
+    resource in the same graph. Writers say so as they supersede a version; this does it
+    once for versions written before they did, then sets the log's `#closing` marker, so
+    a log is either closed everywhere or read as not closed. Idempotent: two processes
+    doing it at once write the same triples.
+    """
+    chains: dict[tuple[str, str | None], list[tuple[int, ox.NamedNode, ox.Literal, bool]]] = {}
+    for row in store.select(named("ldes/version_times").text):
+        key = (row["resource"].value, row["derived"].value if row.get("derived") is not None else None)
+        chains.setdefault(key, []).append((int(row["number"].value), row["version"], row["time"],
+                                           row.get("until") is not None))
+    triples = []
+    for chain in chains.values():
+        chain.sort(key=lambda version: version[0])
+        triples += [ox.Triple(older[1], UNTIL, newer[2]) for older, newer in zip(chain, chain[1:]) if not older[3]]
+    query = named("ldes/close_superseded")
+    for start in range(0, len(triples), CLOSED_BATCH):
+        store.update_private(query.bind_triples(query.text, "UNTIL", triples[start:start + CLOSED_BATCH]))
+    store.update_private(query.bind_triples(query.text, "UNTIL", [CLOSING]))
+    return len(triples)
 
 
 def _integer(value: int) -> ox.Literal:
@@ -185,19 +222,20 @@ def append(first: int, last: int, position: str, triples: list[ox.Triple]) -> st
 
 
 def _changes(current: dict[str, Snapshot], recorded: dict[str, Recorded], graph: str | None = None):
-    """(snapshot, kind, digest) for every resource whose newest version no longer matches, in IRI order."""
+    """(snapshot, kind, digest, number of the version it supersedes or None) for every resource whose
+    newest version no longer matches, in IRI order."""
     for iri in sorted(current.keys() | recorded.keys()):
         snapshot, last = current.get(iri), recorded.get(iri)
         if snapshot is None:
             if last.digest != GONE:
-                yield Snapshot(iri, (), GONE, graph), KINDS[2], GONE
+                yield Snapshot(iri, (), GONE, graph), KINDS[2], GONE, last.number
             continue
         if last is not None and last.digest == snapshot.digest:
             continue
         deleted = any(t.predicate.value == RDF_TYPE and t.object.value == TOMBSTONE and t.subject.value == iri
                       for t in snapshot.triples)
         kind = KINDS[2] if deleted else KINDS[1] if last is not None and last.kind != KINDS[2] else KINDS[0]
-        yield snapshot, kind, snapshot.digest
+        yield snapshot, kind, snapshot.digest, last.number if last is not None else None
 
 
 def _recorded(store: Store, query: str | None = None) -> dict[str, Recorded]:
@@ -210,13 +248,16 @@ def _recorded(store: Store, query: str | None = None) -> dict[str, Recorded]:
 
 
 def log_triples(number: int, kind: str, snapshot: Snapshot, digest: str, when: str,
-                about: dict[str, str] | None = None) -> list[ox.Triple]:
+                about: dict[str, str] | None = None, superseded: int | None = None) -> list[ox.Triple]:
     """A version as the private log keeps it: literals in private predicates, the content as N-Triples.
 
     Nothing of a version is visible as a community, a meeting or a link to one to
-    queries over the union of the graphs (the views, the signals, the counts).
+    queries over the union of the graphs (the views, the signals, the counts). The
+    version it `superseded` (if any) gets `#until` this version's time: a version is
+    valid from its `#time` until its `#until`, which makes the data as of a moment one
+    read of the versions valid then (`history/state.rq`).
     """
-    version = ox.NamedNode(f"urn:bamboe:ldes:versie:{number}")
+    version = version_iri(number)
     content = ox.serialize(snapshot.triples, format=ox.RdfFormat.N_TRIPLES).decode()
     said = {"number": ox.Literal(str(number), datatype=ox.NamedNode(XSD + "integer")),
             "resource": ox.Literal(snapshot.iri), "kind": ox.Literal(kind), "digest": ox.Literal(digest),
@@ -224,7 +265,14 @@ def log_triples(number: int, kind: str, snapshot: Snapshot, digest: str, when: s
     if snapshot.derived_from:
         said["derivedFrom"] = ox.Literal(snapshot.derived_from)
     said.update({name: ox.Literal(value) for name, value in (about or {}).items() if value})
-    return [ox.Triple(version, ox.NamedNode(f"urn:bamboe:ldes#{name}"), value) for name, value in said.items()]
+    triples = [ox.Triple(version, ox.NamedNode(f"urn:bamboe:ldes#{name}"), value) for name, value in said.items()]
+    if superseded is not None:
+        triples.append(ox.Triple(version_iri(superseded), UNTIL, said["time"]))
+    return triples
+
+
+def version_iri(number: int) -> ox.NamedNode:
+    return ox.NamedNode(f"urn:bamboe:ldes:versie:{number}")
 
 
 def _latest(changed_at: str | None, newest: str | None) -> str:

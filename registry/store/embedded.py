@@ -27,6 +27,10 @@ class EmbeddedStore(Store):
         """Add quads in one go, without a generation bump (for scratch stores built in memory)."""
         self._store.bulk_extend(quads)
 
+    def bulk_load(self, text: bytes, format: ox.RdfFormat, graph: str) -> None:
+        """Parse a document of triples into `graph` in Rust, without a generation bump (scratch stores)."""
+        self._store.bulk_load(text, format, to_graph=ox.NamedNode(graph))
+
     def select(self, sparql: str) -> list[Solution]:
         solutions = self._run(sparql)
         names = [variable.value for variable in solutions.variables]

@@ -131,6 +131,21 @@ def read_part(store: Store, graph: str, version: str | None, day: dt.date) -> Gr
     return part_of(scratch, version, day)
 
 
+def federation_of(texts: dict[str, bytes], members: list[Member], day: dt.date) -> Federation:
+    """The federation of member graphs given as N-Triples (an as-of state's), as `FederationIndex` makes it.
+
+    Each member's text goes straight into its scratch store: no store holds them all first.
+    """
+    parts = {}
+    for member in members:
+        if member.graph in texts and member.graph not in parts:
+            scratch = ox.Store()
+            scratch.bulk_load(texts[member.graph], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(member.graph))
+            scratch.bulk_extend(vocabulary.quads(vocabulary.VOCAB_GRAPH))
+            parts[member.graph] = part_of(scratch, None, day)
+    return assemble(members, dict(sorted(parts.items())))
+
+
 def part_of(scratch: ox.Store, version: str | None, day: dt.date) -> GraphPart:
     """The facts and signals of the one member graph a scratch store holds beside the vocabulary."""
     facts: dict[str, dict[str, list[str]]] = {}

@@ -36,6 +36,9 @@ class Hub:
         self.lock_folder = Path(data_dir) / "run" / "harvest"
         self.after_harvest: list[Callable[[HarvestRun], None]] = []
         """Called after each harvest that stored a copy (the views' index refreshes itself)."""
+        self.after_each_harvest: list[Callable[[Instance, HarvestRun], None]] = []
+        """Called after every finished harvest, whatever its outcome (reports to the node's contact).
+        A callback that raises is logged and never fails the harvest."""
 
     def member(self, node_id: str) -> Instance:
         for instance in self.instances:
@@ -66,6 +69,11 @@ class Hub:
         if run.outcome == "stored":
             for callback in self.after_harvest:
                 callback(run)
+        for each in self.after_each_harvest:
+            try:
+                each(instance, run)
+            except Exception:  # noqa: BLE001 - a report must never fail the harvest it reports on
+                log.exception("after-harvest callback failed for %s", instance.id)
         log.info("harvested %s: %s in %.1f s%s", instance.id, run.outcome, run.seconds,
                  f" ({run.error})" if run.error else "")
         return run

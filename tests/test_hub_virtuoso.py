@@ -8,6 +8,7 @@ change token.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import time
 from contextlib import ExitStack
@@ -135,3 +136,36 @@ def test_the_history_on_virtuoso_equals_the_one_on_oxigraph(hubs):
         assert state == copy, name
         states[name] = state
     assert states["virtuoso"] == states["oxigraph"]
+
+
+def test_versions_valid_then_and_an_older_log_closed_on_virtuoso(hubs):
+    """`#until` works the same on Virtuoso: the version valid at a moment, and a log closed once after the fact."""
+    from registry.history.moments import end_of
+    from registry.history.states import state_texts
+    from registry.ldes import KINDS, versions
+
+    store = hubs["apps"]["virtuoso"].extensions["bamboe"].store
+    graph, subject = "urn:test:until", ox.NamedNode("http://n.test/until")
+    name = ox.NamedNode("http://schema.org/name")
+    triples = []
+    for number, (text, when, superseded) in enumerate(
+            [("een", "2020-01-01T10:00:00Z", None), ("twee", "2020-02-01T10:00:00Z", 9_000_001)], start=9_000_001):
+        snapshot = versions.Snapshot(subject.value, (ox.Triple(subject, name, ox.Literal(text)),), text, graph)
+        triples += versions.log_triples(number, KINDS[0], snapshot, text, when, superseded=superseded)
+    insert = "INSERT DATA { GRAPH <urn:bamboe:ldes> { %s } }"
+    store.update_private(insert % ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode())
+    try:
+        def named_then(day):
+            text = state_texts(store, end_of(day), HUB + "graph").get(graph, b"").decode()
+            return sorted(t.object.value for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+
+        assert named_then(dt.date(2020, 1, 15)) == ["een"]
+        assert named_then(dt.date(2020, 2, 15)) == ["twee"]
+        store.update_private("DELETE WHERE { GRAPH <urn:bamboe:ldes> { ?v <urn:bamboe:ldes#until> ?u } } ; "
+                             "DELETE WHERE { GRAPH <urn:bamboe:ldes> { <urn:bamboe:ldes> <urn:bamboe:ldes#closing> ?c } }")
+        versions.head(store)  # an older log: closed on first read
+        assert named_then(dt.date(2020, 2, 15)) == ["twee"]
+        assert versions.close_superseded(store) == 0
+    finally:
+        store.update_private("DELETE { GRAPH <urn:bamboe:ldes> { ?v ?p ?o } } WHERE { GRAPH <urn:bamboe:ldes> { "
+                             "?v <urn:bamboe:ldes#resource> \"http://n.test/until\" ; ?p ?o } }")

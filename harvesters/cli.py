@@ -32,15 +32,23 @@ def harvest(data_dir, node_ids, all_nodes, confirm_removals):
         raise ConfigError(N_("%(data_dir)s is geen hub: de instellingen noemen geen instances-bestand. "
                              "Gebruik `bamboe init --data %(data_dir)s ... --instances BESTAND`."),
                           data_dir=str(data_dir))
+    from harvesters.report_back import attach
+
     store = open_store(data_dir, settings)
+    courier = None
     try:
         hub = Hub(settings, data_dir, store)
+        courier = attach(hub, data_dir)  # reports to the nodes' contacts, as the running hub sends them
         ids = [i.id for i in hub.harvestable] if all_nodes else [hub.member(n).id for n in node_ids]
         with click.progressbar(length=len(ids), label="Oogsten / harvesting", file=sys.stderr,
                                show_pos=True, item_show_func=lambda item: item) as bar:
             results = hub.harvest_many(ids, on_done=lambda node_id, _: bar.update(1, node_id),
                                        confirm_removals=confirm_removals)
     finally:
+        if courier is not None:
+            courier.stop()
+            if courier.configured:
+                courier.round()  # what fails stays in the outbox for the running hub to retry
         store.close()
     click.echo(summary_table([(node_id, results[node_id]) for node_id in ids]))
     if any(run is not None and run.outcome in ("failed", "held") for run in results.values()):

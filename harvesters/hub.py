@@ -9,8 +9,9 @@ from pathlib import Path
 from harvesters.instances import Instance, load_instances, parse_interval
 from harvesters.locks import try_lock
 from harvesters.log import HarvestRun, graph_iri
+from harvesters.members import admitted
 from harvesters.pipeline import Options, harvest_node
-from registry.errors import N_, NotFound
+from registry.errors import N_, NotFound, StoreError
 from registry.store import Store
 from registry.views.federation import Member
 
@@ -30,7 +31,9 @@ class Hub:
         self.store = store
         self.base = settings["base_url"]
         self.path = instances_path(settings, data_dir)
-        self.instances = load_instances(self.path)
+        self.seed = load_instances(self.path)
+        self.instances = list(self.seed)
+        self.refresh_members()
         self.options = Options.from_settings(settings, data_dir)
         self.default_interval_s = parse_interval(settings["harvest_interval"])
         self.lock_folder = Path(data_dir) / "run" / "harvest"
@@ -46,6 +49,22 @@ class Hub:
                 return instance
         raise NotFound(N_("Geen node %(node)r in %(file)s; bekend zijn: %(known)s."), node=node_id,
                        file=self.path.name, known=", ".join(i.id for i in self.instances))
+
+    def refresh_members(self) -> None:
+        """The members: the seed list of the instances file, then those admitted through /aanmelden.
+
+        An admitted node whose id or URL a seed entry has since taken is left out (and logged).
+        """
+        try:
+            joined = admitted(self.store)
+        except StoreError as error:  # the store is down: the seed list will do until it is back
+            log.warning("could not read the admitted members: %s", error.detail)
+            return
+        seeds = {i.id for i in self.seed}, {i.url for i in self.seed if i.url}
+        clashing = [i.id for i in joined if i.id in seeds[0] or i.url in seeds[1]]
+        if clashing:
+            log.warning("admitted member(s) %s left out: the instances file has their id or URL", clashing)
+        self.instances = [*self.seed, *(i for i in joined if i.id not in clashing)]
 
     def interval_s(self, instance: Instance) -> int:
         return instance.interval_s or self.default_interval_s

@@ -38,6 +38,8 @@ class Instance:
     interval_s: int | None = None
     status: str = "actief"
     since: int | None = None
+    registered: bool = False
+    """Admitted through /aanmelden (not listed by an admin): harvested through the same guard as its check."""
 
     @property
     def harvestable(self) -> bool:

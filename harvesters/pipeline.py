@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from harvesters import erasures, ldes
 from harvesters.check import check
 from harvesters.fetch import Limits, discover, feed_position, fetch_dump, open_session
+from harvesters.ssrf import guarded_session
 from harvesters.instances import Instance
 from harvesters.log import GOOD, HarvestRun, copy_baseline, graph_iri, now, record_update
 from harvesters.parse import parse_dump
@@ -50,11 +51,13 @@ class Options:
     hold_share: float = 0.3
     hold_min_records: int = 10
     run_folder: Path | None = None  # the hub's dump and query snapshots: removed after a privacy erase
+    allow_private_nodes: bool = False  # setting of that name: may a registered node's requests go inside?
 
     @classmethod
     def from_settings(cls, settings: dict, data_dir: Path | None = None) -> "Options":
         return cls(Limits.from_settings(settings), settings["harvest_hold_share"],
-                   run_folder=Path(data_dir) / "run" if data_dir else None)
+                   run_folder=Path(data_dir) / "run" if data_dir else None,
+                   allow_private_nodes=settings["allow_private_nodes"])
 
 
 @dataclass(frozen=True)
@@ -111,10 +114,17 @@ def harvest_node(store: Store, hub_base: str, instance: Instance, options: Optio
     return run
 
 
+def _session(instance: Instance, options: Options):
+    """The harvest's HTTP session; a node that registered itself gets the guard its check had
+    (`harvesters.ssrf`): its description cannot send the hub to another host or inside its network."""
+    session = open_session(options.limits)
+    return guarded_session(session, instance.url, options.allow_private_nodes) if instance.registered else session
+
+
 def _harvest(store, hub_base, instance, options, run, confirm_removals) -> bool:
     limits = options.limits
     previous = last_good(store, hub_base, instance.id)
-    with open_session(limits) as session:
+    with _session(instance, options) as session:
         endpoints = discover(session, instance.url, limits)
         if endpoints.erasures:
             _erase(store, hub_base, instance, erasures.read(session, endpoints.erasures, limits), options.run_folder)

@@ -61,6 +61,7 @@ def community_page(d: Description, iri: str, labels: Labels, signals: list[Signa
         "partners": [(p.value, d.text(p, "schema:name", lang) or label(p)) for p in d.objects(iri, "org:hasMember")],
         "start": d.text(iri, "schema:startDate"),
         "end": d.text(iri, "schema:endDate"),
+        "modified": d.text(iri, "dct:modified"), "confirmed": d.text(iri, "lp:confirmed"),
         "how_to_join": d.text(iri, "lp:howToJoin", lang),
         "confidentiality": d.text(iri, "lp:confidentialityAgreement"),
         "contacts": [

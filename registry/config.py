@@ -70,6 +70,16 @@ SETTINGS = [
     Setting("harvest_max_bytes", 100_000_000, "Largest dump accepted from a node, in bytes."),
     Setting("harvest_retries", 3, "Retries (with backoff and jitter) on 429, 5xx and connection errors."),
     Setting("harvest_hold_share", 0.3, "Share of a node's records one harvest may remove before it waits for an admin."),
+    Setting("allow_private_nodes", False, "Let /aanmelden check nodes at loopback, private or link-local addresses (only for the demo and tests)."),
+    Setting("join_limit", "5 per hour; 20 per day", "Applications (/aanmelden and POST /api/v1/aanmeldingen) one client address may send (Flask-Limiter syntax)."),
+    Setting("smtp_host", "", "SMTP server a hub mails harvest reports and \"meld een fout\" notes through (empty: no mail)."),
+    Setting("smtp_port", 587, "Port of smtp_host."),
+    Setting("smtp_tls", "starttls", "`starttls`, `ssl` (TLS from the first byte) or `none` (only for a server on the same machine)."),
+    Setting("smtp_user", "", "User name for smtp_host (empty: no login)."),
+    Setting("smtp_password", "", "Password of smtp_user."),
+    Setting("mail_from", "", "Sender address of the hub's mail (default: contact)."),
+    Setting("report_webhook", "", "URL that gets every harvest report and \"meld een fout\" note as a JSON POST, besides mail."),
+    Setting("report_problem_limit", "5 per 10 minutes; 20 per day", "\"Meld een fout\" notes one client address may send (Flask-Limiter syntax)."),
 ]
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
 

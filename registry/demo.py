@@ -100,7 +100,8 @@ def prepare_hub(folder: Path, port: int, fresh: bool) -> Path:
     if not (data_dir / CONFIG_FILE).exists():
         write_config(data_dir, dict(name=HUB_NAME, base_url=f"http://127.0.0.1:{port}/",
                                     werkplaats="Werkplaatsen Sociaal Domein", contact="bamboe@example.org",
-                                    instances="instances.yaml", harvest_jitter_s=3))
+                                    instances="instances.yaml", harvest_jitter_s=3,
+                                    allow_private_nodes=True))  # /aanmelden may check nodes on 127.0.0.1
     accounts = Accounts(data_dir)
     if accounts.user(DEMO_USER) is None:
         accounts.add_user(DEMO_USER, DEMO_PASSWORD, "admin")

@@ -59,12 +59,22 @@ class Node:
             from harvesters.hub import Hub  # harvesters builds on registry; import it only for a hub
 
             self.hub = Hub(s, self.data_dir, self.store)
+        self.courier = None
+        if self.hub:  # reports to the members' contacts and "meld een fout" notes (harvesters.report_back)
+            from harvesters.report_back import attach
+
+            self.courier = attach(self.hub, self.data_dir)
         self.federation = None
         if self.hub:
             self.federation = FederationIndex(self.store, self.hub.view_members())
-            self.hub.after_harvest.append(lambda run: self.federation.refresh_soon())
+            self.hub.after_harvest.append(lambda run: self.members_changed())
         self.history = History(self.store, data_graph(s["base_url"]))
         self.scheduler = None
+
+    def members_changed(self) -> None:
+        """Let the views follow the hub's member list (a node admitted through /aanmelden), in the background."""
+        self.federation.members = self.hub.view_members()
+        self.federation.refresh_soon()
 
     def federation_as_of(self, moment: Moment):
         """The hub's federation as it was at `moment`, made once per moment from the version log."""
@@ -103,6 +113,8 @@ class Node:
         """Stop scheduler, workers, store and server; safe to call more than once."""
         if self.scheduler:
             self.scheduler.shutdown()
+        if self.courier:
+            self.courier.stop()
         self.pool.close()
         self.store.close()
         if self.server:

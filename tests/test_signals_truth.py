@@ -44,6 +44,7 @@ ID = "https://w3id.org/lerende-praktijken/id/"
 EXPERIENTIAL = URIRef(ID + "kennis/ervaringskennis")
 FACILITATOR, REPORTER = URIRef(ID + "rol/gespreksleider"), URIRef(ID + "rol/notulist")
 ACTIVE = URIRef(ID + "status/actief")
+ENDED = URIRef(ID + "status/beeindigd")
 VOCAB_FILES = [ROOT / "vocab" / "def" / "lp.ttl", *sorted((ROOT / "vocab" / "concepts").glob("*.ttl"))]
 SEARCHES = ["armoede", "ARMOEDE", "armoéde", "schulden", "Katwijk", "koestal", "Poverty", "ouderen katwijk",
             "leiden bestaanszekerheid", "levenskwaliteit", "Nijmegen", "zzzz-nergens"]
@@ -75,7 +76,7 @@ def with_vocabulary(nquads: bytes) -> rdflib.Graph:
 
 
 def expected_flags(g: rdflib.Graph, community: URIRef, today: dt.date) -> set[str]:
-    """The seven reflection signals of one community, as the handreiking and shapes describe them."""
+    """The eight reflection signals of one community, as the handreiking and shapes describe them."""
     up = lambda concept: {concept, *g.transitive_objects(concept, SKOS.broader)}  # noqa: E731
     parts = list(g.objects(community, LP.participation))
     perspectives = {p for part in parts for p in g.objects(part, LP.perspective)}
@@ -107,6 +108,12 @@ def expected_flags(g: rdflib.Graph, community: URIRef, today: dt.date) -> set[st
                 flags.add("LateReport")
     if (community, LP.meetingIntervalWeeks, None) not in g:
         flags.add("NoAgreedFrequency")
+    year = today - dt.timedelta(days=365)
+    ended = any(ENDED in up(s) for s in g.objects(community, ADMS.status))
+    touched = any(day(d) >= year for p in (DCT.modified, LP.confirmed) for d in g.objects(community, p))
+    met = any(year <= d <= today for dates in meetings.values() for d in dates)
+    if not ended and not touched and not met:
+        flags.add("NotConfirmedCurrent")
     return flags
 
 

@@ -84,10 +84,10 @@ EXPECTED_PROPERTIES = {
     "sharedQuestion", "level", "participation", "perspective", "count", "role", "knowledgeKind",
     "meetingIntervalWeeks", "hasMeeting", "hasResult", "howToJoin", "confidentialityAgreement",
     "perspectivePresent", "reportsOn", "centralQuestion", "courseOfAction", "readByMember",
-    "learningLoop", "bringsKnowledge", "cbsYear",
+    "learningLoop", "bringsKnowledge", "cbsYear", "confirmed",
 }
 SIGNALS = ["FewerThanThreePerspectives", "NoExperientialKnowledge", "NoFacilitator", "NoReporter",
-           "NoRecentMeeting", "LateReport", "NoAgreedFrequency"]
+           "NoRecentMeeting", "LateReport", "NoAgreedFrequency", "NotConfirmedCurrent"]
 
 PREFIXES = """\
 @prefix lp:          <https://w3id.org/lerende-praktijken/def#> .
@@ -464,7 +464,7 @@ def test_date_offsets_are_portable(days):
     assert {str(row.s): str(row.e) for row in g.query(query) if row.e is not None} == expected
 
 
-def test_recommended_has_exactly_the_seven_signals():
+def test_recommended_has_exactly_the_eight_signals():
     g = parsed(RECOMMENDED_SHAPES)
     assert {str(s).rsplit("#", 1)[-1] for s in g.subjects(RDF.type, SH.NodeShape)} == set(SIGNALS)
     assert (LPSH.prefixes, RDF.type, OWL.Ontology) in g
@@ -893,6 +893,20 @@ SIGNAL_CASES = [
 
     ("no-interval", "NoAgreedFrequency", dict(interval=None), True),
     ("interval", "NoAgreedFrequency", dict(), False),
+
+    ("untouched-13-months", "NotConfirmedCurrent", dict(meetings=[(-400, 5)], start=-800), True),
+    ("never-met-never-changed", "NotConfirmedCurrent", dict(meetings=[], start=None), True),
+    ("only-a-planned-meeting", "NotConfirmedCurrent", dict(meetings=[(-400, 5), (30, None)]), True),
+    ("changed-13-months-ago", "NotConfirmedCurrent",
+     dict(meetings=[(-400, 5)], extra=f'<t/changed-13-months-ago/lc> dct:modified "{d(-400)}"^^xsd:date .'), True),
+    ("meeting-11-months-ago", "NotConfirmedCurrent", dict(meetings=[(-330, 5)]), False),
+    ("changed-11-months-ago", "NotConfirmedCurrent",
+     dict(meetings=[(-400, 5)], extra=f'<t/changed-11-months-ago/lc> dct:modified "{d(-330)}"^^xsd:date .'), False),
+    ("changed-as-datetime", "NotConfirmedCurrent",
+     dict(meetings=[], extra=f'<t/changed-as-datetime/lc> dct:modified "{d(-30)}T10:00:00Z"^^xsd:dateTime .'), False),
+    ("confirmed-recently", "NotConfirmedCurrent",
+     dict(meetings=[(-400, 5)], extra=f'<t/confirmed-recently/lc> lp:confirmed "{d(-10)}"^^xsd:date .'), False),
+    ("ended-long-ago", "NotConfirmedCurrent", dict(meetings=[(-400, 5)], status="beeindigd"), False),
 ]
 
 
@@ -1099,6 +1113,7 @@ def test_context_maps_every_lp_property():
     ("status", "adms:status", "@id"), ("email", "vcard:hasEmail", "@id"), ("publisher", "dct:publisher", "@id"),
     ("partOf", "dct:isPartOf", "@id"), ("reportsOn", "lp:reportsOn", "@id"), ("issued", "dct:issued", "xsd:date"),
     ("url", "schema:url", "@id"), ("cbsYear", "lp:cbsYear", "xsd:gYear"),
+    ("modified", "dct:modified", "xsd:date"), ("confirmed", "lp:confirmed", "xsd:date"),
 ])
 def test_context_terms(term, iri, coercion):
     ctx = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]

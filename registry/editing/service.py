@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import marshmallow as ma
 import pyoxigraph as ox
 
-from registry import rdf
+from registry import clock, rdf
 from registry.accounts import User
 from registry.communities import describe
-from registry.editing import fields as rdf_fields
+from registry.editing import fields as rdf_fields, freshness
 from registry.editing.audit import audit_record, now as _now
 from registry.editing.concepts import ConceptCatalogue
 from registry.editing.mapping import RDF_TYPE, blank_closure, from_triples, owned, to_triples
@@ -54,6 +54,21 @@ class Conflict(BamboeError):
 
     status = 409
     title = N_("Conflict")
+
+
+class ChangedSince(Conflict):
+    """A batch write found a community changed after its rows were checked (its ETag moved)."""
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One community of a batch write: new (no `slug`), or an update of `slug` as it was at `etag`."""
+
+    data: dict
+    fields: list[str]  # the audit record's list of what changed
+    slug: str | None = None
+    etag: str | None = None
+    name: str = ""
 
 
 @dataclass
@@ -227,6 +242,82 @@ class Editor:
         if self.snapshots is not None:
             self.snapshots.purge()
 
+    def check_community(self, data: dict, slug: str | None, stand_in: str) -> None:
+        """Validate a community as a write would store it (the SHACL shapes too), writing nothing.
+
+        A new one is checked at a stand-in slug (`stand_in`), as nothing is minted before it
+        is written; InvalidInput names the fields at fault.
+        """
+        if slug:
+            address = self.address("praktijken", slug)
+        else:
+            address = Address("praktijken", f"{self.base}praktijken/{stand_in}", None)
+        data = {key: value for key, value in data.items() if key != "toestemming"}
+        old = self._description(address.iri) if slug else []
+        self._check(address, self._build(address, data, old))
+
+    def write_batch(self, items: list[BatchItem], user: User) -> list[str]:
+        """Create and update communities in ONE store update: all of them or, on any problem, none.
+
+        Each gets its audit record and its history version, as a single write would. An
+        update whose community changed after `etag` refuses the whole batch (ChangedSince).
+        Returns the IRIs written, in order.
+        """
+        with self._lock:
+            taken: set[str] = set()
+            triples, records, replaced, written = [], [], [], []
+            for item in items:
+                data = dict(item.data)
+                consent = data.pop("toestemming", None)
+                if item.slug is None:
+                    address = self.address("praktijken", self._batch_slug(data, taken))
+                    old, activity, fields = [], AS + "Create", sorted(data)
+                else:
+                    address = self.address("praktijken", item.slug)
+                    if self.read(address).etag != item.etag:
+                        raise ChangedSince(N_("%(name)s is gewijzigd nadat het bestand werd gecontroleerd; upload "
+                                              "het opnieuw en bekijk de voorvertoning."), name=item.name)
+                    old, activity, fields = self._description(address.iri), AS + "Update", list(item.fields)
+                    replaced.append(address.iri)
+                if consent:
+                    fields = [*fields, f"toestemming: {consent}"]
+                triples += self._build(address, data, old)
+                records.append(audit_record(activity, address.iri, user, ", ".join(fields)))
+                written.append(address.iri)
+            if not written:
+                return []
+            update = [self._for_each("editing/delete_description", replaced)] if replaced else []
+            update += [insert_data(self.graph.value, triples), *records]
+            self.store.update(" ;\n".join(update))
+            self._record_versions()
+        return written
+
+    def _batch_slug(self, data: dict, taken: set[str]) -> str:
+        """An id no stored community and no earlier item of the batch has."""
+        wanted = _slug_for("praktijken", data)
+        slug, n = self._free_slug("praktijken", wanted, None), 1
+        while slug in taken:
+            n += 1
+            slug = self._free_slug("praktijken", f"{wanted[:95]}-{n}", None)
+        taken.add(slug)
+        return slug
+
+    def confirm(self, address: Address, user: User) -> Saved:
+        """Record that the community is still current (`lp:confirmed` today): audited and versioned like any
+        write, but its description and `dct:modified` stay as they are, so no ETag is asked for."""
+        if address.kind != "praktijken":
+            raise NotFound(N_("Alleen een lerende praktijk kan als actueel worden bevestigd."))
+        with self._lock:
+            self.read(address)
+            subject = ox.NamedNode(address.iri)
+            triples = freshness.confirmed(self._description(address.iri), subject, clock.today())
+            update = self._for_each("editing/delete_description", [address.iri])
+            update += " ;\n" + insert_data(self.graph.value, triples)
+            update += " ;\n" + audit_record(AS + "Update", address.iri, user, "bevestigd")
+            self.store.update(update)
+            self._record_versions()
+            return self.read(address)
+
     def _record_versions(self) -> None:
         """Keep the history of this write: a version of each resource it changed, at the audit's time."""
         versions.catch_up(self.store, versions.NodeData(self.graph.value))
@@ -303,6 +394,7 @@ class Editor:
         if address.kind == "praktijken":
             new.append(ox.Triple(subject, ox.NamedNode("http://purl.org/dc/terms/publisher"),
                                  ox.NamedNode(self.base + "werkplaats")))
+            new = freshness.stamped(new, old, subject, clock.today())
         if schema is Begrip:
             new.append(ox.Triple(subject, ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme"),
                                  ox.NamedNode(self.base + "begrippen")))

@@ -246,6 +246,7 @@ def _entry(ctx: Context, c: Community) -> dict:
         "regions": list(c.regions), "partners": c.all("partner"), "part_of": c.all("part_of"),
         "perspectives": c.all("perspective"), "start": c.first("start"), "end": c.first("end"),
         "interval_weeks": c.first("interval"),
+        "modified": max(c.all("modified"), default=""), "confirmed": max(c.all("confirmed"), default=""),
         "sources": [{"node": s.node, "name": s.node_name, "iri": s.iri} for s in c.sources],
         "signals": sorted(c.signals), "areas": areas,
     }

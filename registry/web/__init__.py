@@ -23,8 +23,18 @@ def init_app(app: Flask) -> None:
     from registry.web import privacy  # the erasure notices hubs read (registry.history.notices)
 
     app.register_blueprint(privacy.blueprint)
+    from registry.web import spreadsheet, spreadsheet_api  # communities from and to a spreadsheet
+
+    app.register_blueprint(spreadsheet.blueprint)
+    spreadsheet_api.init_app(app)
     hub.init_app(app)
+    from registry.web import join  # a hub's /aanmelden, its admin pages and its API
+
+    join.init_app(app)
     app.register_blueprint(views.blueprint)
+    from registry.web import report_problem  # "meld een fout" on the hub's community pages (registry.mail)
+
+    app.register_blueprint(report_problem.blueprint)
     from registry.web import over_time  # the views' change over time: a template global, no routes
 
     app.register_blueprint(over_time.blueprint)

@@ -301,6 +301,28 @@ for _schema in NESTED:
     blueprint.route(f"/praktijken/<community>/{_kind}/<slug>", endpoint=f"{_kind}_item")(_item_view(_schema))
 
 
+@blueprint.route("/praktijken/<slug>/bevestiging", endpoint="praktijken_confirmation", methods=["POST"])
+@blueprint.doc(summary="Confirm that a community is still current", security=BEARER,
+               description="Records `lp:confirmed` (today) on the community without changing anything else: the "
+                           "signal `NotConfirmedCurrent` (\"Nog actueel?\") is gone for twelve months. Audited and "
+                           "versioned like any write; no If-Match needed. Send `Content-Type: application/json` "
+                           "and no body, or the empty object `{}`; anything else is refused (400).",
+               requestBody={"required": False, "content": {"application/json": {"schema": {
+                   "type": "object", "additionalProperties": False, "maxProperties": 0}}}})
+@blueprint.response(200, Praktijk, headers={"ETag": "ETag"})
+@blueprint.problems(400, 401, 404, 406, 410, 413, 415, 429)
+def confirm_community(slug):
+    user = bearer_user()
+    if request.get_data():
+        payload = _body()
+        if not isinstance(payload, dict):
+            raise InvalidInput(NOT_AN_OBJECT, fields=[{"name": "", "code": "invalid-object"}])
+        if payload:  # a confirmation changes nothing, so it takes no fields
+            raise InvalidInput(FIELDS_INVALID, fields=[{"name": name, "code": "unknown-field"} for name in payload])
+    editor = current_node().editor
+    return _respond(editor.confirm(editor.address("praktijken", slug), user))
+
+
 # --- privacy erase (admins only) ---------------------------------------------------
 
 class PrivacyVerwijdering(ma.Schema):

@@ -22,6 +22,7 @@ from registry import clock
 from registry.editing.forms import (NESTED_FORMS, Parsed, changed_fields, community_form_to_json,
                                     community_json_to_form, form_id, form_position, nested_form_to_json,
                                     nested_json_to_form, summary_fields)
+from registry.editing.freshness import SIGNAL as FRESHNESS_SIGNAL
 from registry.editing.messages import localised, reason
 from registry.editing.picklists import PickList, PickLists, pick_lists, places as place_choices
 from registry.editing.schemas import ATTENDANCE, Praktijk
@@ -69,7 +70,18 @@ def dashboard():
     for summary in sorted(node.index.summaries(), key=lambda s: (s.first("name") or "").lower()):
         if summary.iri.startswith(prefix):
             rows.append((summary, summary.iri.removeprefix(prefix), node.signals.for_community(summary.iri)))
-    return render_template("editor/dashboard.html", rows=rows, user=g.user)
+    stale = [(summary, slug) for summary, slug, signals in rows if any(s.key == FRESHNESS_SIGNAL for s in signals)]
+    return render_template("editor/dashboard.html", rows=rows, stale=stale, user=g.user)
+
+
+@blueprint.post("/praktijken/<slug>/bevestigen")
+@login_required()
+def confirm_community(slug: str):
+    """One click: the community is still current. Recorded as `lp:confirmed`, audited, nothing else changes."""
+    editor = current_node().editor
+    saved = editor.confirm(editor.address("praktijken", slug), g.user)
+    flash(gettext("%(name)s is bevestigd als nog actueel.", name=saved.data.get("naam", slug)))
+    return redirect(url_for("editor.dashboard"), 303)
 
 
 @blueprint.get("/audit")

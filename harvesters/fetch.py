@@ -213,12 +213,11 @@ def get(session: requests.Session, url: str, limits: Limits, headers: dict) -> F
 def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
     chunks, size = [], 0
     expired = threading.Event()
+    sock = _socket_of(response)
 
     def expire():
         expired.set()
-        connection = getattr(response.raw, "connection", None)  # urllib3's: shut its socket so a read stops now
-        sock = getattr(connection, "sock", None)
-        if sock is not None:
+        if sock is not None:  # shut the socket so a blocked read stops now
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -244,6 +243,20 @@ def _read(response: requests.Response, url: str, limits: Limits) -> bytes:
     if expired.is_set():
         raise _too_slow(url, limits)
     return b"".join(chunks)
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket a streamed response reads from, found before reading starts.
+
+    urllib3 keeps it on the connection, except when the server closes the connection after
+    the response (`Connection: close`, HTTP/1.0): http.client then hands the socket to the
+    response alone and the connection's `sock` is None.
+    """
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is None:
+        reader = getattr(getattr(response.raw, "_fp", None), "fp", None)  # http.client's buffered socket reader
+        sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def _too_slow(url: str, limits: Limits) -> FetchError:

@@ -120,7 +120,7 @@ def application_iri(token: str) -> str:
 
 def normalised(data: dict) -> dict:
     """The loaded form or API body with its URL ending in one slash and CBS codes in capitals."""
-    return {**data, "url": data["url"].rstrip("/") + "/", "naam": data["naam"].strip(),
+    return {**data, "url": data["url"].rstrip("/") + "/", "naam": " ".join(data["naam"].split()),
             "gebied": tuple(dict.fromkeys(code.strip().upper() for code in data["gebied"]))}
 
 

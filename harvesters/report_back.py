@@ -89,8 +89,7 @@ class ReportBack:
                 kept = json.loads(row["pending"])
                 try:
                     instance = self.member(row["node"])
-                except NotFound:  # no longer a member: nobody to tell
-                    db.execute("DELETE FROM report_days WHERE node = ?", (row["node"],))
+                except NotFound:  # not a member this process knows (yet): keep them for the one that does
                     continue
                 self._queue(db, instance, kept[-1], kept[:-1])
                 db.execute("UPDATE report_days SET day = ?, pending = '[]' WHERE node = ?", (today, row["node"]))

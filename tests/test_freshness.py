@@ -231,6 +231,12 @@ def test_the_api_confirms_too_and_says_what_is_wrong(fresh):
         assert [p["name"] for p in refused.json()["invalidParams"]] == [name]
     plain = fresh.api("POST", f"praktijken/{slug}/bevestiging", headers={"Content-Type": "application/json"})
     assert plain.status_code == 200, plain.text  # no body at all is fine too
+    bare = fresh.api("POST", f"praktijken/{slug}/bevestiging")  # curl -X POST: no body and no Content-Type
+    assert bare.status_code == 200, bare.text
+    anonymous = requests.post(fresh.url + f"api/v1/praktijken/{slug}/bevestiging", timeout=30)
+    assert anonymous.status_code == 401, anonymous.text
+    text = fresh.api("POST", f"praktijken/{slug}/bevestiging", data="ja", headers={"Content-Type": "text/plain"})
+    assert text.status_code == 415
 
 
 def test_a_year_later_the_question_comes_back(fresh):

@@ -229,3 +229,18 @@ def test_a_message_that_keeps_failing_is_dropped_after_its_last_attempt(tmp_path
         clock.move(seconds=retry_after_s(attempt) + 1)
     assert outbox.waiting() == []
     assert (retry_after_s(1), retry_after_s(2), retry_after_s(30)) == (60, 120, 6 * 3600)
+
+
+def test_a_name_with_a_line_break_still_makes_a_mail(tmp_path):
+    """Found by an independent tester: a node named "Evil\\r\\nBcc: ..." made every mail to it fail, then vanish."""
+    from registry.config import DEFAULTS
+    from registry.mail.courier import Courier
+    from registry.mail.outbox import Message, Outbox
+    from harvesters.members import normalised
+
+    settings = {**DEFAULTS, "mail_from": "hub@test.nl", "smtp_host": "127.0.0.1", "smtp_tls": "none"}
+    email = Courier(settings, Outbox(tmp_path))._email(
+        Message("mail", "node@test.nl", "tekst", "[Hub] Oogst van Evil\r\nBcc: victim@x.nl: opgeslagen"))
+    assert email["Subject"] == "[Hub] Oogst van Evil Bcc: victim@x.nl: opgeslagen" and email["Bcc"] is None
+    assert normalised({"url": "http://n.test", "naam": "Evil\r\nBcc: x@y.nl", "gebied": []})["naam"] == \
+        "Evil Bcc: x@y.nl"

@@ -110,7 +110,7 @@ class Courier:
         email = EmailMessage()
         email["From"] = sender
         email["To"] = message.recipient
-        email["Subject"] = message.subject
+        email["Subject"] = " ".join(message.subject.split())  # names from harvested data may hold line breaks
         if message.reply_to:
             email["Reply-To"] = message.reply_to
         email["Date"] = formatdate(usegmt=True)

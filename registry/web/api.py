@@ -73,7 +73,8 @@ def _negotiate():
     accepted = request.accept_mimetypes
     if request.headers.get("Accept") and not (accepted.best_match(["application/json", "application/problem+json"])):
         raise NotAcceptable(N_("Deze API spreekt alleen JSON: stuur Accept: application/json."))
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype not in JSON_TYPES:
+    bodiless = (request.endpoint or "").endswith(".praktijken_confirmation") and not request.get_data()
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype not in JSON_TYPES and not bodiless:
         raise UnsupportedMediaType(N_("Stuur de inhoud als application/json (of application/merge-patch+json voor PATCH)."))
 
 
@@ -305,8 +306,8 @@ for _schema in NESTED:
 @blueprint.doc(summary="Confirm that a community is still current", security=BEARER,
                description="Records `lp:confirmed` (today) on the community without changing anything else: the "
                            "signal `NotConfirmedCurrent` (\"Nog actueel?\") is gone for twelve months. Audited and "
-                           "versioned like any write; no If-Match needed. Send `Content-Type: application/json` "
-                           "and no body, or the empty object `{}`; anything else is refused (400).",
+                           "versioned like any write; no If-Match needed. Send no body, or the empty object `{}` "
+                           "as `application/json`; anything else is refused (400 or 415).",
                requestBody={"required": False, "content": {"application/json": {"schema": {
                    "type": "object", "additionalProperties": False, "maxProperties": 0}}}})
 @blueprint.response(200, Praktijk, headers={"ETag": "ETag"})

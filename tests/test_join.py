@@ -379,3 +379,34 @@ def test_an_application_address_that_is_none_is_refused(hub):
     assert client.get("/api/v1/aanmeldingen/" + "0" * 32).status_code == 404
     malformed = client.get("/api/v1/aanmeldingen/niet-zo")
     assert malformed.status_code == 400 and malformed.get_json()["invalidParams"][0]["name"] == "token"
+
+
+def test_one_node_applying_three_times_at_once_is_one_application(hub, candidate):
+    """Found by an independent tester: three simultaneous applications for one URL all got 201, two were admitted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(number: int):
+        return hub.test_client().post("/api/v1/aanmeldingen", json=body(candidate.base_url, naam=f"Race {number}"))
+
+    with ThreadPoolExecutor(3) as pool:
+        statuses = sorted(response.status_code for response in pool.map(post, range(3)))
+    assert statuses == [201, 409, 409]
+    assert len(members.read(hub.extensions["bamboe"].store)) == 1
+
+
+def test_an_application_whose_url_became_a_member_meanwhile_is_not_admitted(hub, candidate):
+    client, store = hub.test_client(), hub.extensions["bamboe"].store
+    assert client.post("/api/v1/aanmeldingen", json=body(candidate.base_url)).status_code == 201
+    first = members.read(store)[0]
+    data = members.normalised(members.ApplicationSchema().load(body(candidate.base_url, naam="Tweede")))
+    second = members.apply(store, data, first.report, {first.id})  # as a second process might have, racing
+    admin = signed_in(hub)
+    token = csrf_of(admin.get("/beheer/aanmeldingen").get_data(as_text=True))
+    assert admin.post(f"/beheer/aanmeldingen/{first.token}/toelaten", data={"csrf_token": token}).status_code == 303
+    regional = f"/overzicht/regio/{first.id}"  # wait for its harvest: it must end before the hub closes
+    wait_for(lambda: client.get(regional, headers={"Accept": "application/json"}).status_code == 200
+             and _count(client, regional) == 4)
+    refused = admin.post(f"/beheer/aanmeldingen/{second.token}/toelaten", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert [i.id for i in hub.extensions["bamboe"].hub.instances].count(first.id) == 1
+    assert second.id not in [i.id for i in hub.extensions["bamboe"].hub.instances]

@@ -519,3 +519,28 @@ def test_a_file_of_ids_and_one_column_changes_only_that_column(app, editor):
     headerless = upload(editor, "kop.csv", as_csv([["Regionaal"]], header=["Niveau"]))
     assert ("1", "Naam", "De kolom Naam ontbreekt; neem de kolomkoppen van het sjabloon over in rij 1.") in problems(
         headerless.text)
+
+
+def test_two_stored_communities_sharing_a_name_reimport_unchanged(app, editor):
+    """Found by an independent tester: the node's own export was refused when two communities shared a name."""
+    node = app.extensions["bamboe"]
+    stored = node.editor.read(node.editor.address("praktijken", "katwijk-koestal")).data
+    user = node.accounts.user("redactie")
+    twin = node.editor.create("praktijken", {**stored, "naam": stored["naam"]}, user)
+    try:
+        page = upload(editor, "export.xlsx", editor.get("/beheer/spreadsheet/export.xlsx").data)
+        assert page.status_code == 200, problems(page.text)
+        new_twin = as_csv([[None, stored["naam"], "Leergemeenschap", "Wijk"]], header=HEADER[:4])
+        assert upload(editor, "nieuw.csv", new_twin).status_code == 400  # a new row named like a stored one
+    finally:
+        node.editor.delete(node.editor.address("praktijken", twin.iri.rsplit("/", 1)[1]), user, twin.etag)
+
+
+def test_a_preview_loads_once_however_often_laden_is_pressed(app, editor):
+    """Found by an independent tester: three quick presses of Laden stored every new community three times."""
+    page = upload(editor, "eenmaal.xlsx", xlsx(five_rows("Eenmaal", bad=False)[:2]))
+    assert page.status_code == 200, problems(page.text)
+    before = len(slugs(app))
+    assert load_token(editor, page.text).status_code == 303
+    assert load_token(editor, page.text).status_code == 409  # the same preview again: gone
+    assert len(slugs(app)) == before + 2

@@ -32,6 +32,10 @@ AREA_SEPARATORS = re.compile(r"[\s,;]+")
 ALREADY_LISTED = N_("Deze URL (of een URL erboven of eronder) hoort al bij %(name)s; een node meldt zich één keer aan.")
 
 
+APPLYING = threading.Lock()
+"""Serialises the last step of applications in this process: the clash check and the write."""
+
+
 class AlreadyListed(BamboeError):
     """The node (or one above or below its URL) is a member already, or has applied already."""
 
@@ -78,8 +82,12 @@ def check_and_apply(data: dict) -> tuple[Report, members.Application | None]:
                             len(report.problems), len(report.warnings))
     if report.blocking:
         return report, None
-    taken = {i.id for i in node.hub.instances} | {a.id for a in members.read(node.store)}
-    return report, members.apply(node.store, data, report, taken)
+    with APPLYING:  # two applications for one node checked at the same time: the second finds the first
+        listed = already_listed(data)
+        if listed:
+            raise AlreadyListed(ALREADY_LISTED, name=listed)
+        taken = {i.id for i in node.hub.instances} | {a.id for a in members.read(node.store)}
+        return report, members.apply(node.store, data, report, taken)
 
 
 # --- the form ------------------------------------------------------------------------
@@ -131,6 +139,11 @@ def _applications_page(refusing: str | None = None, error: str | None = None) ->
 @login_required(admin=True, form_page="join.applications")
 def admit(token: str):
     node = current_node()
+    node.hub.refresh_members()  # what other processes admitted meanwhile
+    pending = members.find(node.store, token)
+    listed = pending and members.clash({"url": pending.url}, node.hub.instances, [])
+    if listed:  # its URL became a member's since it applied: admitting it would harvest one node twice
+        raise AlreadyListed(ALREADY_LISTED, name=listed)
     application = members.decide(node.store, token, members.ADMITTED, g.user.name)
     if application is None:
         raise NotFound(N_("Er is geen openstaande aanmelding %(token)s; misschien heeft een andere beheerder "

@@ -59,11 +59,14 @@ class Uploads:
                 self._kept.pop(next(iter(self._kept)))
         return token
 
-    def get(self, token: str, user: str) -> Upload | None:
+    def take(self, token: str, user: str) -> Upload | None:
+        """The upload, removed: of two loads of one preview (a double click), only one gets it."""
         with self._lock:
             self._expire()
             upload = self._kept.get(token)
-        return upload if upload is not None and upload.user == user else None
+            if upload is None or upload.user != user:
+                return None
+            return self._kept.pop(token)
 
     def drop(self, token: str) -> None:
         with self._lock:
@@ -136,7 +139,7 @@ def upload():
 def load_upload():
     """Check the kept file again and load it whole; refuse when anything differs from its preview."""
     token = request.form.get("token", "")
-    kept = _uploads().get(token, g.user.name)
+    kept = _uploads().take(token, g.user.name)
     if kept is None:
         return _refused(gettext("Deze voorvertoning is verlopen of niet van jou; upload het bestand opnieuw."), 409)
     editor = current_node().editor
@@ -148,7 +151,6 @@ def load_upload():
         written = load(editor, plan, g.user)
     except ChangedMeanwhile as error:
         return _refused(fill(gettext(error.message), error.context), error.status)
-    _uploads().drop(token)
     counts = plan.counts()
     flash(gettext("Spreadsheet geladen: %(new)s nieuw, %(changed)s gewijzigd, %(same)s ongewijzigd.",
                   new=counts["nieuw"], changed=counts["gewijzigd"], same=counts["ongewijzigd"]))
@@ -158,7 +160,7 @@ def load_upload():
 
 
 def _replace(token: str, kept: Upload, plan: Plan) -> str:
-    _uploads().drop(token)
+    _uploads().drop(token)  # taken already by a load; dropped here after a fresh preview from elsewhere
     return _uploads().keep(Upload(kept.user, kept.filename, kept.content, plan.signature(), time.monotonic()))
 
 

@@ -28,8 +28,9 @@ from registry.editing.spreadsheet.layout import NO, YES, Column, Vocabulary
 from registry.errors import N_, BamboeError
 
 log = logging.getLogger(__name__)
-MAX_FILE_BYTES = 1_000_000
-"""Largest upload taken (the node's `max_request_bytes` may refuse a request sooner)."""
+MAX_FILE_BYTES = 900_000
+"""Largest upload taken: under the default `max_request_bytes` (1 MB) with room for the form around it, so a
+file just too big gets this page's message, not the web server's bare 413."""
 MAX_UNPACKED_BYTES = 40_000_000
 """What an XLSX (a zip) may unpack to; a zip bomb declares far more."""
 MAX_ROWS = 500

@@ -89,15 +89,17 @@ def check(editor, words: Vocabulary, table: Table) -> Plan:
                 "Deze praktijk staat ook op rij %(other)s; zet elke praktijk één keer in het bestand."),
                 other=seen_ids[row.slug]))
         key = fold(row.name)
-        if key and name_column and key in seen_names:
+        if key and name_column and key in seen_names and NEW in (row.status, seen_names[key][1]):
+            # two stored communities may share a name (their Ids tell them apart); a new row may not
             problems.append(_problem(number, *name_column, N_(
-                "Rij %(other)s heeft dezelfde naam; zet elke praktijk één keer in het bestand."), other=seen_names[key]))
+                "Rij %(other)s heeft dezelfde naam; zet elke praktijk één keer in het bestand."),
+                other=seen_names[key][0]))
         elif key and name_column and row.status == NEW and key in by_name:
             problems.append(_problem(number, *name_column, N_(
                 "Er is al een lerende praktijk met deze naam (id %(slug)s); zet die id in de kolom Id om haar bij te "
                 "werken."), slug=by_name[key]))
         seen_ids.setdefault(row.slug, number)
-        seen_names.setdefault(key, number)
+        seen_names.setdefault(key, (number, row.status))
         rows.append(row)
     if not table.rows:
         problems.append(Problem(None, None, None, N_("Het bestand bevat geen lerende praktijken: vul vanaf rij 2 "

@@ -66,10 +66,15 @@ class Node:
             self.courier = attach(self.hub, self.data_dir)
         self.federation = None
         if self.hub:
-            self.federation = FederationIndex(self.store, self.hub.view_members())
+            self.federation = FederationIndex(self.store, self.hub.view_members(), follow_members=self._members_now)
             self.hub.after_harvest.append(lambda run: self.members_changed())
         self.history = History(self.store, data_graph(s["base_url"]))
         self.scheduler = None
+
+    def _members_now(self):
+        """The hub's members as the store has them now (admissions by any process over this store)."""
+        self.hub.refresh_members()
+        return self.hub.view_members()
 
     def members_changed(self) -> None:
         """Let the views follow the hub's member list (a node admitted through /aanmelden), in the background."""

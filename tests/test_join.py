@@ -410,3 +410,30 @@ def test_an_application_whose_url_became_a_member_meanwhile_is_not_admitted(hub,
     assert refused.status_code == 409
     assert [i.id for i in hub.extensions["bamboe"].hub.instances].count(first.id) == 1
     assert second.id not in [i.id for i in hub.extensions["bamboe"].hub.instances]
+
+
+def test_a_second_process_over_the_same_store_shows_an_admitted_node_too(tmp_path, seed, candidate):
+    """Found in review: only the process where the admin clicked knew the new member until a restart."""
+    (tmp_path / "een").mkdir()
+    (tmp_path / "twee").mkdir()
+    first = make_hub(tmp_path / "een", seed)
+    store = first.extensions["bamboe"].store
+    instances = tmp_path / "een" / "instances.yaml"
+    second = create_app({"data_dir": tmp_path / "twee", "store_instance": store, "name": "Hub", "base_url": HUB,
+                         "instances": str(instances), "harvest_schedule": False, "allow_private_nodes": True})
+    try:
+        client = second.test_client()
+        assert client.get("/overzicht", headers={"Accept": "application/json"}).status_code == 200  # index built
+        assert first.test_client().post("/api/v1/aanmeldingen", json=body(candidate.base_url)).status_code == 201
+        [application] = members.read(store)
+        admin = signed_in(first)
+        token = csrf_of(admin.get("/beheer/aanmeldingen").get_data(as_text=True))
+        assert admin.post(f"/beheer/aanmeldingen/{application.token}/toelaten",
+                          data={"csrf_token": token}).status_code == 303
+        regional = f"/overzicht/regio/{application.id}"
+        wait_for(lambda: client.get(regional, headers={"Accept": "application/json"}).status_code == 200
+                 and _count(client, regional) == 4)
+        wait_for(lambda: _count(first.test_client(), regional) == 4)  # its own harvest is done too
+    finally:
+        second.extensions["bamboe"].close()
+        first.extensions["bamboe"].close()

@@ -51,8 +51,10 @@ class FederationIndex:
     """The federation of one store, per member graph, rebuilt in the background."""
 
     def __init__(self, store: Store, members: list[Member], today: Callable[[], dt.date] = clock.today,
-                 check_every_s: float | None = None):
+                 check_every_s: float | None = None, follow_members: Callable[[], list[Member]] | None = None):
         self.store, self.members, self.today = store, members, today
+        self.follow_members = follow_members
+        """Re-reads the member list at each refresh (a hub's: another process may have admitted a node)."""
         self.check_every_s = store.state_ttl if check_every_s is None else check_every_s
         self._parts: dict[str, GraphPart] = {}
         self._current: Federation | None = None
@@ -89,6 +91,8 @@ class FederationIndex:
             if self._current is not None and key == self._seen:  # built meanwhile by another thread
                 return self._current
             day = key[1]
+            if self.follow_members is not None:
+                self.members = self.follow_members()
             versions = self._versions()
             reads = [graph for graph, version in versions.items()
                      if graph not in self._parts or version is None or self._parts[graph].version != version

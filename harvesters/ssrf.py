@@ -52,8 +52,10 @@ def origin(url: str) -> tuple[str, str, int]:
 def forbidden(address: str) -> bool:
     """Does this address lie outside the public internet (loopback, private, link-local, ...)?"""
     ip = ipaddress.ip_address(address.split("%")[0])  # an IPv6 zone (fe80::1%eth0) is not part of the address
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):  # an IPv4 address carried inside IPv6 is judged as IPv4
+        if ip.is_site_local:  # fec0::/10, deprecated but routed by some networks; not global in any case
+            return True
+        ip = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None) or ip
     return not ip.is_global or ip.is_multicast or ip.is_reserved
 
 

@@ -100,6 +100,7 @@ def without_names(node: FakeNode) -> list[ox.Triple]:
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:8080/", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:8080/",
     "http://[::ffff:127.0.0.1]/", "http://localhost:8080/", "http://0.0.0.0/", "http://192.168.1.1/",
+    "http://[2002:7f00:1::]/", "http://[fec0::1]/",  # 6to4 of 127.0.0.1, and site-local (found in review)
 ])
 def test_the_guard_refuses_addresses_inside(url):
     with pytest.raises(Refused, match="afgeschermd netwerk"):

@@ -320,7 +320,7 @@ def test_the_editors_own_validation_names_the_cell(app, editor):
     found = {(row, column): text for row, column, text in problems(page.text)}
     assert found[("2", "F – Einddatum")] == "De einddatum ligt vóór de startdatum."
     assert found[("2", "G – Frequentie (weken)")] == "Getal buiten het toegestane bereik."
-    assert found[("2", "J – Website")].startswith("Geen geldige webadres")
+    assert found[("2", "J – Website")].startswith("Geen geldig webadres")
     assert found[("2", "K – Vertrouwelijkheidsafspraken")] == "Schrijf ja of nee, niet ‘misschien’."
     assert found[("2", "L – Deelname: Bewoner")].startswith("Onbekende waarde ‘Koffiezetter’; kies uit: Gespreksleider")
 

@@ -45,8 +45,8 @@ MESSAGES = {
                       "This looks like personal data (a person's name, e-mail address or phone number). "
                       "The registry describes communities, not people: use a role address of an organisation."),
     "email": ("Geen geldig e-mailadres.", "Not a valid e-mail address."),
-    "url": ("Geen geldige webadres (http of https).", "Not a valid web address (http or https)."),
-    "invalid_url": ("Geen geldige webadres (http of https).", "Not a valid web address (http or https)."),
+    "url": ("Geen geldig webadres (http of https).", "Not a valid web address (http or https)."),
+    "invalid_url": ("Geen geldig webadres (http of https).", "Not a valid web address (http or https)."),
 }
 FALLBACK = ("Ongeldige waarde.", "Invalid value.")
 SHACL_FIELDS = {

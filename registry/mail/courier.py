@@ -10,6 +10,7 @@ import logging
 import smtplib
 import ssl
 import threading
+from urllib.parse import urlsplit
 from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -88,8 +89,11 @@ class Courier:
             try:
                 self.send(message)
             except (OSError, smtplib.SMTPException, requests.RequestException, ValueError) as error:
-                kept = self.outbox.failed(message, f"{type(error).__name__}: {error}")
-                log.warning("message %s (%s) not delivered: %s; %s", message.id, message.channel, error,
+                why = f"{type(error).__name__}: {error}"
+                if message.channel == "webhook":  # a hook's URL often holds its secret: keep only its host
+                    why = why.replace(message.recipient, urlsplit(message.recipient).netloc or "webhook")
+                kept = self.outbox.failed(message, why)
+                log.warning("message %s (%s) not delivered: %s; %s", message.id, message.channel, why,
                             "will retry" if kept else "gave up after the last attempt")
                 continue
             self.outbox.sent(message)

@@ -438,3 +438,38 @@ def test_a_second_process_over_the_same_store_shows_an_admitted_node_too(tmp_pat
     finally:
         second.extensions["bamboe"].close()
         first.extensions["bamboe"].close()
+
+
+def test_the_applicant_hears_the_decision_at_its_role_address(tmp_path, seed, candidate):
+    """Found by an independent tester: someone who used the form never heard whether the node was admitted."""
+    from mailserver import MailServer, text_of
+    from mailserver import wait_for as wait_for_mail
+
+    mail = MailServer().start()
+    hub = make_hub(tmp_path, seed, **mail.settings())
+    refused_node = FakeNode(communities=2, seed=12)
+    try:
+        client = hub.test_client()
+        for url, name in ((candidate.base_url, "WSD Toegelaten"), (refused_node.base_url, "WSD Geweigerd")):
+            created = client.post("/api/v1/aanmeldingen", json=body(url, naam=name, contact=f"{name[4:].lower()}@wsd.nl"))
+            assert created.status_code == 201, created.get_json()
+        admitted, refused = sorted(members.read(hub.extensions["bamboe"].store), key=lambda a: a.name, reverse=True)
+        admin = signed_in(hub)
+        token = csrf_of(admin.get("/beheer/aanmeldingen").get_data(as_text=True))
+        assert admin.post(f"/beheer/aanmeldingen/{admitted.token}/toelaten",
+                          data={"csrf_token": token}).status_code == 303
+        assert admin.post(f"/beheer/aanmeldingen/{refused.token}/weigeren",
+                          data={"csrf_token": token, "reden": "Geen eigen data: alleen voorbeelden."}).status_code == 303
+        wait_for_mail(lambda: len(mail.messages) >= 2)
+        by_address = {message["To"]: message for message in mail.messages}
+        yes, no = by_address["toegelaten@wsd.nl"], by_address["geweigerd@wsd.nl"]
+        assert yes["Subject"].endswith("toegelaten") and f"{HUB}oogst/{admitted.id}" in text_of(yes)
+        assert no["Subject"].endswith("geweigerd") and "Geen eigen data: alleen voorbeelden." in text_of(no)
+        assert f"{HUB}aanmelden" in text_of(no)
+        regional = f"/overzicht/regio/{admitted.id}"  # its harvest ends before the hub closes
+        wait_for(lambda: client.get(regional, headers={"Accept": "application/json"}).status_code == 200
+                 and _count(client, regional) == 4)
+    finally:
+        hub.extensions["bamboe"].close()
+        refused_node.stop()
+        mail.stop()

@@ -23,6 +23,7 @@ from harvesters.instances import LEVELS
 from harvesters.registration import Report, check_candidate
 from registry.editing.messages import field_errors, localised
 from registry.errors import N_, BamboeError, InvalidInput, NotFound
+from registry.mail.decisions import tell_applicant
 from registry.web import current_node
 from registry.web.auth import limiter, login_required
 from registry.web.i18n import current_language
@@ -149,6 +150,7 @@ def admit(token: str):
         raise NotFound(N_("Er is geen openstaande aanmelding %(token)s; misschien heeft een andere beheerder "
                           "er al over beslist."), token=token)
     current_app.logger.info("admin %s admitted %s (%s)", g.user.name, application.id, application.url)
+    tell_applicant(node.courier, node.settings, application, True)
     node.hub.refresh_members()
     node.members_changed()
     _schedule(node, application.id)
@@ -168,6 +170,7 @@ def refuse(token: str):
         raise NotFound(N_("Er is geen openstaande aanmelding %(token)s; misschien heeft een andere beheerder "
                           "er al over beslist."), token=token)
     current_app.logger.info("admin %s refused %s (%s)", g.user.name, application.id, application.url)
+    tell_applicant(current_node().courier, current_node().settings, application, False, reason[:2000])
     return redirect(url_for("join.applications", klaar=application.id), 303)
 
 

@@ -32,6 +32,11 @@ from registry.errors import N_
 log = logging.getLogger(__name__)
 
 
+MEMBERS_JOB = "bamboe-members"
+MEMBERS_EVERY_S = 60
+"""How often the scheduler looks for nodes admitted through /aanmelden in another process."""
+
+
 class HarvestScheduler:
     """Harvest every member on its interval, in the one process holding the lock."""
 
@@ -53,16 +58,33 @@ class HarvestScheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
             timezone=dt.timezone.utc,
         )
+        self._add(self.hub.harvestable)
+        self.scheduler.add_job(self.sync, IntervalTrigger(seconds=MEMBERS_EVERY_S), id=MEMBERS_JOB,
+                               name="members admitted elsewhere")
+        self.scheduler.start()
+        log.info("harvest scheduler started in pid %s for %d node(s)", os.getpid(), len(self.hub.harvestable))
+        return True
+
+    def sync(self) -> list[str]:
+        """Give members admitted since (by any process over this store) their place; the ids added."""
+        if self.scheduler is None:
+            return []
+        self.hub.refresh_members()
+        new = [i for i in self.hub.harvestable if self.scheduler.get_job(i.id) is None]
+        self._add(new)
+        if new:
+            log.info("harvest scheduler added %s", ", ".join(i.id for i in new))
+        return [i.id for i in new]
+
+    def _add(self, instances) -> None:
+        """A job per node, first due when its last harvest says (plus a little jitter)."""
         jitter = self.hub.settings["harvest_jitter_s"]
-        for status in overview(self.hub.store, self.hub.base, self.hub.harvestable, self.hub.interval_s):
+        for status in overview(self.hub.store, self.hub.base, instances, self.hub.interval_s):
             interval = self.hub.interval_s(status.instance)
             first = status.next_run + dt.timedelta(seconds=random.uniform(0, min(jitter, interval / 10)))
             self.scheduler.add_job(self.run, IntervalTrigger(seconds=interval, jitter=jitter or None),
                                    args=[status.instance.id], id=status.instance.id, name=status.instance.name,
-                                   next_run_time=first)
-        self.scheduler.start()
-        log.info("harvest scheduler started in pid %s for %d node(s)", os.getpid(), len(self.hub.harvestable))
-        return True
+                                   next_run_time=first, replace_existing=True)
 
     def run(self, node_id: str) -> HarvestRun | None:
         """One scheduled run, given up (and recorded as failed) after the hard timeout."""

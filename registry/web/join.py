@@ -153,7 +153,7 @@ def admit(token: str):
     tell_applicant(node.courier, node.settings, application, True)
     node.hub.refresh_members()
     node.members_changed()
-    _schedule(node, application.id)
+    _schedule(node)
     threading.Thread(target=lambda: node.hub.harvest(application.id), name=f"harvest-{application.id}",
                      daemon=True).start()
     return redirect(url_for("hub.member_page", node_id=application.id, gestart=1), 303)
@@ -174,13 +174,7 @@ def refuse(token: str):
     return redirect(url_for("join.applications", klaar=application.id), 303)
 
 
-def _schedule(node, node_id: str) -> None:
-    """Give an admitted member its place in a running schedule (a restart reads it from the store too)."""
-    scheduler = node.scheduler
-    if scheduler is None or not scheduler.running:
-        return
-    from apscheduler.triggers.interval import IntervalTrigger
-
-    instance = node.hub.member(node_id)
-    scheduler.scheduler.add_job(scheduler.run, IntervalTrigger(seconds=node.hub.interval_s(instance)),
-                                args=[node_id], id=node_id, name=instance.name, replace_existing=True)
+def _schedule(node) -> None:
+    """Give an admitted member its place in a running schedule at once (a scheduler elsewhere finds it itself)."""
+    if node.scheduler is not None and node.scheduler.running:
+        node.scheduler.sync()
